@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>
+/// `streamfusion bench decode`: decode throughput of the in-process shim against the ffmpeg command line on the
+/// same file in the same run, reported as ratios (never as absolute pass/fail times).
+/// </summary>
+public static class BenchCommand
+{
+    private sealed record Row(string Name, int Frames, double Seconds)
+    {
+        public double Fps => Frames / Seconds;
+    }
+
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "footage to decode", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
+        var repeat = new Option<int>("--repeat") { Description = "runs per variant; the median is reported", DefaultValueFactory = _ => 3 };
+        var decode = new Command("decode", "Decode fps of the shim vs ffmpeg -f null on the same file") { file, repeat };
+        decode.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        {
+            var path = await globals.Locator(parse).ResolveUriAsync(parse.GetValue(file)!, cancellation);
+            var runs = Math.Max(1, parse.GetValue(repeat));
+            var video = new MediaSourceOptions { Audio = false, Subtitles = false };
+            var rows = new[]
+            {
+                Median(runs, () => ShimToBgr(path, video)),
+                Median(runs, () => ShimDecodeOnly(path, video)),
+                Median(runs, () => FfmpegCli(path, "ffmpeg -f null (bgr24)", "-pix_fmt", "bgr24")),
+                Median(runs, () => FfmpegCli(path, "ffmpeg -f null (decode only)")),
+            };
+            PrintTable(path, rows);
+            return ExitCodes.Ok;
+        }));
+        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode };
+    }
+
+    private static Row Median(int runs, Func<Row> measure) =>
+        Enumerable.Range(0, runs).Select(_ => measure()).OrderBy(r => r.Seconds).ElementAt(runs / 2);
+
+    private static Row ShimToBgr(string path, MediaSourceOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var frames = 0;
+        using (var source = MediaSource.Open(path, options))
+        {
+            while (source.ReadNext() is { } item)
+            {
+                if (item.Kind == MediaKind.Video) frames++;
+                item.Dispose();
+            }
+        }
+        return new Row("shim → BGR24 frames (in process)", frames, clock.Elapsed.TotalSeconds);
+    }
+
+    private static Row ShimDecodeOnly(string path, MediaSourceOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var frames = (int)MediaProbe.Probe(path, options, countFrames: true).VideoFrames!.Value;
+        return new Row("shim decode only (no conversion)", frames, clock.Elapsed.TotalSeconds);
+    }
+
+    private static Row FfmpegCli(string path, string name, params string[] outputArgs)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-hide_banner", "-nostats", "-loglevel", "error", "-i", path, "-an", "-sn" }.Concat(outputArgs).Concat(["-f", "null", "-"]))
+            info.ArgumentList.Add(arg);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start ffmpeg");
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed: {process.StandardError.ReadToEnd().Trim()}");
+        var frames = (int)MediaProbe.Probe(path, new MediaSourceOptions(), countFrames: true).VideoFrames!.Value;
+        return new Row(name, frames, clock.Elapsed.TotalSeconds);
+    }
+
+    private static void PrintTable(string path, Row[] rows)
+    {
+        var baseline = rows[2];
+        Console.Out.WriteLine($"decode benchmark: {Path.GetFileName(path)}, {Environment.ProcessorCount} cores, median of runs");
+        Console.Out.WriteLine($"{"variant",-36} {"frames",7} {"seconds",8} {"fps",9} {"vs ffmpeg bgr24",16}");
+        foreach (var row in rows)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{row.Name,-36} {row.Frames,7} {row.Seconds,8:F3} {row.Fps,9:F1} {row.Fps / baseline.Fps,15:F2}x"));
+    }
+}

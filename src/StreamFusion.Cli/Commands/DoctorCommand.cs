@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Microsoft.ML.OnnxRuntime;
+using StreamFusion.Core.Assets;
+using StreamFusion.Media;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>`streamfusion doctor`: checks native libraries, tools, execution providers and assets, with fixes.</summary>
+public static class DoctorCommand
+{
+    private enum Level { Ok, Warn, Fail }
+
+    private sealed record Check(Level Level, string Name, string Detail, string? Fix = null);
+
+    public static Command Create(GlobalOptions globals)
+    {
+        var command = new Command("doctor", "Check native libraries, models and execution providers, and say how to fix what is missing");
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        {
+            var checks = new List<Check>
+            {
+                Probe("FFmpeg shim", MediaLibrary.Versions, "run scripts/setup.sh (installs libav*-dev and rebuilds libsfmedia.so)"),
+                Probe("OpenCV", () => $"OpenCvSharp {OpenCvSharp.Cv2.GetVersionString()}", "apt-get install libgtk-3-0 (OpenCvSharp's native library needs it)"),
+                Probe("ONNX Runtime", OnnxProviders, "reinstall the Microsoft.ML.OnnxRuntime package (dotnet restore)"),
+                Probe("librdkafka", () => $"librdkafka {Confluent.Kafka.Library.VersionString}", "reinstall the Confluent.Kafka package (dotnet restore)"),
+            };
+            checks.AddRange(new[] { "ffmpeg", "ffprobe", "kcat" }.Select(Tool));
+            var locator = globals.Locator(parse);
+            foreach (var entry in AssetCatalog.Entries)
+                checks.Add(await AssetAsync(locator, entry, cancellation));
+            foreach (var check in checks)
+            {
+                Console.Out.WriteLine($"{check.Level.ToString().ToLowerInvariant(),-5} {check.Name,-38} {check.Detail}");
+                if (check.Fix is not null && check.Level != Level.Ok) Console.Out.WriteLine($"{"",-5} {"",-38} fix: {check.Fix}");
+            }
+            var failed = checks.Count(c => c.Level == Level.Fail);
+            Console.Out.WriteLine(failed == 0 ? "doctor: all required parts present" : $"doctor: {failed} required part(s) missing");
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+        return command;
+    }
+
+    private static Check Probe(string name, Func<string> describe, string fix)
+    {
+        try
+        {
+            return new Check(Level.Ok, name, describe());
+        }
+        catch (Exception e)
+        {
+            var cause = e.InnerException ?? e;
+            return new Check(Level.Fail, name, cause.Message.Split('\n')[0], fix);
+        }
+    }
+
+    private static string OnnxProviders()
+    {
+        var providers = OrtEnv.Instance().GetAvailableProviders();
+        var gpu = providers.Any(p => p is "CUDAExecutionProvider" or "TensorrtExecutionProvider");
+        return $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, providers: {string.Join(", ", providers)}" +
+               (gpu ? "" : " (CPU only: build with -p:OnnxRuntimeGpu=true on a machine with the GPU package for CUDA/TensorRT)");
+    }
+
+    private static Check Tool(string name)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+        return found is null
+            ? new Check(Level.Warn, $"tool {name}", "not on PATH (needed by tests and benchmarks only)", $"apt-get install {(name == "kcat" ? "kcat" : "ffmpeg")}")
+            : new Check(Level.Ok, $"tool {name}", found);
+    }
+
+    private static async Task<Check> AssetAsync(AssetLocator locator, AssetEntry entry, CancellationToken cancellation)
+    {
+        var name = $"asset {entry.Name}";
+        if (locator.TryFind(entry.Name) is not { } path)
+        {
+            var where = string.Join(", ", locator.Directories.Append(locator.CacheDirectory));
+            return entry.Url is null
+                ? new Check(Level.Warn, name, "missing", $"put it in one of: {where} (or pass --assets DIR)")
+                : new Check(Level.Warn, name, "missing; downloaded from upstream on first use", $"or put it in one of: {where}");
+        }
+        var sha = await AssetLocator.Sha256Async(path, cancellation);
+        return sha == entry.Sha256
+            ? new Check(Level.Ok, name, path)
+            : new Check(Level.Warn, name, $"{path} has SHA-256 {sha[..12]}…, expected {entry.Sha256[..12]}…", "replace it with the upstream file");
+    }
+}

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using StreamFusion.Core.Assets;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>Options every verb accepts, and the error handling every verb shares.</summary>
+public sealed class GlobalOptions
+{
+    public Option<string?> Assets { get; } = new("--assets")
+    {
+        Description = $"folder holding models/ and media/ (default: ${AssetLocator.EnvironmentVariable}, then ../shared beside the repository, then the download cache)",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "show stack traces with errors", Recursive = true };
+
+    public AssetLocator Locator(ParseResult parse, string? configAssets = null) =>
+        AssetLocator.FromEnvironment(parse.GetValue(Assets) ?? configAssets);
+
+    /// <summary>Runs a verb's body; any exception becomes one line on stderr and an exit code.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception error)
+        {
+            return ErrorReporter.Report(error, parse.GetValue(Verbose));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Runtime;
+using StreamFusion.Core.Pipeline;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>`streamfusion run`: the pipeline driven by a YAML config, validated before anything starts.</summary>
+public static class RunCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("pipeline.yaml") { Description = "pipeline config (see pipelines/)" };
+        var check = new Option<bool>("--check") { Description = "only validate the config and exit" };
+        var command = new Command("run", "Run the pipeline described by a config file") { file, check };
+        command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
+        {
+            var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
+            if (parse.GetValue(check))
+            {
+                Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");
+                return ExitCodes.Ok;
+            }
+            using var shutdown = new ShutdownSignal();
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token);
+            return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,22 @@
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Media;
+using StreamFusion.Media.Stage;
+
+namespace StreamFusion.Cli.Config;
+
+/// <summary>Per-camera queue settings: capacity and full-queue policy of every edge.</summary>
+public sealed record QueueSettings(int Capacity, EdgePolicy Policy)
+{
+    public static readonly QueueSettings Replay = new(8, EdgePolicy.Wait);
+}
+
+/// <summary>One camera or recording: where to read, how fast, what to decode and how to queue.</summary>
+public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSourceOptions Decode, QueueSettings Queues);
+
+/// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
+public sealed record PipelineConfig(
+    string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
+{
+    public static readonly TimeSpan DefaultStatsInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(10);
+}

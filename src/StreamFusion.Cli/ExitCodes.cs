@@ -1,0 +1,13 @@
+namespace StreamFusion.Cli;
+
+/// <summary>Process exit codes; documented in the README.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;        // a stage failed, or an internal error
+    public const int BadUsage = 2;       // bad arguments or config
+    public const int BadInput = 3;       // media missing, not media, unsupported, asset missing
+    public const int Network = 4;        // a network source failed or timed out
+    public const int Interrupted = 130;  // stopped by Ctrl+C (after draining)
+    public const int Terminated = 143;   // stopped by SIGTERM (after draining)
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using StreamFusion.Cli.Runtime;
+
+namespace StreamFusion.Cli.Output;
+
+/// <summary>
+/// Periodic per-camera stats: frames, fps, position/duration, audio, cues, drops, corrupt packets, queue depth.
+/// On a terminal a single camera gets one status line rewritten in place (stderr); otherwise every interval
+/// prints a plain log line per camera to stdout.
+/// </summary>
+public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, TimeSpan interval, bool interactive)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, (long Frames, TimeSpan At)> _last = [];
+
+    public async Task RunAsync(CancellationToken finished)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(finished).ConfigureAwait(false))
+                Report();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        if (interactive && cameras.Count == 1) Console.Error.Write("\r\x1b[K");
+    }
+
+    private void Report()
+    {
+        foreach (var camera in cameras)
+        {
+            var line = StatusLine(camera);
+            if (interactive && cameras.Count == 1) Console.Error.Write($"\r\x1b[K{line}");
+            else Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+        }
+    }
+
+    private string StatusLine(CameraPipeline camera)
+    {
+        var frames = camera.Counters.VideoFrames;
+        var now = _clock.Elapsed;
+        var (lastFrames, lastAt) = _last.GetValueOrDefault(camera.Camera.Id);
+        _last[camera.Camera.Id] = (frames, now);
+        var fps = (frames - lastFrames) / Math.Max((now - lastAt).TotalSeconds, 1e-6);
+        var queued = string.Join(",", camera.Edges.Select(e => $"{e.Counters.Depth}/{e.Counters.Capacity}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{camera.Camera.Id}] {Position(camera)} frames={frames} fps={fps:F1} audio={camera.Counters.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
+            $"cues={camera.Counters.SubtitleCues} dropped={camera.Dropped} corrupt={camera.DecodeStats.CorruptPackets} queue={queued}");
+    }
+
+    private static string Position(CameraPipeline camera)
+    {
+        var position = double.IsNaN(camera.Position) ? 0 : camera.Position;
+        var duration = camera.Info.Duration;
+        return double.IsNaN(duration)
+            ? string.Create(CultureInfo.InvariantCulture, $"pos={position:F1}s")
+            : string.Create(CultureInfo.InvariantCulture, $"pos={position:F1}/{duration:F1}s ({100 * position / Math.Max(duration, 1e-9):F0}%)");
+    }
+
+    /// <summary>One line per camera when it is done, to stdout.</summary>
+    public static void PrintSummary(CameraPipeline camera, string outcome, TimeSpan elapsed)
+    {
+        var c = camera.Counters;
+        var stats = camera.DecodeStats;
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{camera.Camera.Id}] {outcome} in {elapsed.TotalSeconds:F2}s: {c.VideoFrames} frames ({c.VideoFrames / Math.Max(elapsed.TotalSeconds, 1e-9):F1} fps), " +
+            $"audio {c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F2}s, {c.SubtitleCues} cues, {camera.Dropped} dropped, " +
+            $"{stats.CorruptPackets} corrupt packets, {stats.DecodeErrors} decode errors"));
+    }
+}

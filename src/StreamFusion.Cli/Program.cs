@@ -1,0 +1,25 @@
+using System.CommandLine;
+using StreamFusion.Cli;
+using StreamFusion.Cli.Commands;
+
+var globals = new GlobalOptions();
+var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say into timed events for Kafka consumers")
+{
+    ProbeCommand.Create(globals),
+    ReplayCommand.Create(globals),
+    RunCommand.Create(globals),
+    DoctorCommand.Create(globals),
+    BenchCommand.Create(globals),
+};
+root.Options.Add(globals.Assets);
+root.Options.Add(globals.Verbose);
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine($"see: streamfusion {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help".Replace("  ", " "));
+    return ExitCodes.BadUsage;
+}
+// Signals are handled by ShutdownSignal (drain first), not by System.CommandLine's immediate cancel.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

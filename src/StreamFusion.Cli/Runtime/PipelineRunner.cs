@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Output;
+using StreamFusion.Core.Assets;
+using StreamFusion.Core.Pipeline;
+
+namespace StreamFusion.Cli.Runtime;
+
+/// <summary>Runs every camera of a pipeline config concurrently, with progress, until the sources end or a stop.</summary>
+public static class PipelineRunner
+{
+    public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop)
+    {
+        var cameras = new List<CameraPipeline>();
+        try
+        {
+            foreach (var camera in config.Cameras)
+            {
+                var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
+                cameras.Add(CameraPipeline.Open(camera, uri));
+            }
+            var clock = Stopwatch.StartNew();
+            using var finished = new CancellationTokenSource();
+            var progress = new ProgressReporter(cameras, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected);
+            var progressTask = progress.RunAsync(finished.Token);
+            var runs = cameras.Select(async camera =>
+            {
+                var outcome = await camera.RunAsync(stop, config.DrainTimeout);
+                ProgressReporter.PrintSummary(camera, outcome.ToString().ToLowerInvariant(), clock.Elapsed);
+                camera.ThrowIfInputTruncated();
+                return outcome;
+            }).ToList();
+            try
+            {
+                var outcomes = await Task.WhenAll(runs);
+                return outcomes.Max();
+            }
+            finally
+            {
+                await finished.CancelAsync();
+                await progressTask;
+            }
+        }
+        finally
+        {
+            foreach (var camera in cameras) camera.Dispose();
+        }
+    }
+
+    /// <summary>Relative file paths in a config file are relative to that file, not to the working directory.</summary>
+    private static string ResolveRelative(string uri, string? configFile)
+    {
+        if (configFile is null || uri.StartsWith(AssetLocator.UriPrefix, StringComparison.Ordinal) || uri.Contains("://") || Path.IsPathRooted(uri))
+            return uri;
+        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(configFile)!, uri));
+    }
+}

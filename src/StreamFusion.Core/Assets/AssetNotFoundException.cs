@@ -1,0 +1,3 @@
+namespace StreamFusion.Core.Assets;
+
+public sealed class AssetNotFoundException(string message) : Exception(message);

@@ -1,0 +1,8 @@
+namespace StreamFusion.Core.Pipeline;
+
+/// <summary>A stage threw: the pipeline was stopped and this names the stage and the cause.</summary>
+public sealed class PipelineFailedException(string pipeline, string stage, Exception cause)
+    : Exception($"{pipeline}: stage '{stage}' failed: {cause.Message}", cause)
+{
+    public string Stage { get; } = stage;
+}

@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+
+namespace StreamFusion.Media.Native;
+
+// Mirrors of the structs in sfmedia.c: our own small layouts, never libav's.
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct SfParams
+{
+    public int VideoWidth, VideoHeight, AudioRate;
+    public int WantVideo, WantAudio, WantSubtitles, ConvertVideo;
+    public int OpenTimeoutMs, ReadTimeoutMs, DecoderThreads;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SfStream
+{
+    public int Index, Kind, Width, Height, SampleRate, Channels, Selected;
+    public double Fps, Duration, Start;
+    public fixed byte Codec[32];
+    public fixed byte Language[16];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct SfItem
+{
+    public int Kind, Width, Height, Samples, TextBytes, Stream, BufferBytes;
+    public double Pts, End;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct SfStats
+{
+    public long Packets, CorruptPackets, DecodeErrors, VideoFrames, AudioFrames, SubtitleCues;
+    public long Truncated;
+    public double Reached;
+}
+
+internal enum SfKind { End = 0, Video = 1, Audio = 2, Subtitle = 3 }
+
+internal static unsafe partial class SfMediaNative
+{
+    private const string Library = "sfmedia";
+
+    [LibraryImport(Library, EntryPoint = "sf_create")] public static partial nint Create();
+    [LibraryImport(Library, EntryPoint = "sf_open", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(nint source, string url, string? format, string options, in SfParams parameters);
+    [LibraryImport(Library, EntryPoint = "sf_close")] public static partial void Close(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_interrupt")] public static partial void Interrupt(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_error_message")] public static partial nint ErrorMessage(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_stream_count")] public static partial int StreamCount(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_get_stream")] public static partial void GetStream(nint source, int index, out SfStream stream);
+    [LibraryImport(Library, EntryPoint = "sf_duration")] public static partial double Duration(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_format_name")] public static partial nint FormatName(nint source);
+    [LibraryImport(Library, EntryPoint = "sf_next")] public static partial int Next(nint source, out SfItem item);
+    [LibraryImport(Library, EntryPoint = "sf_video_copy")] public static partial int VideoCopy(nint source, byte* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_audio_copy")] public static partial int AudioCopy(nint source, float* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_subtitle_copy")] public static partial int SubtitleCopy(nint source, byte* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_get_stats")] public static partial void GetStats(nint source, out SfStats stats);
+    [LibraryImport(Library, EntryPoint = "sf_versions")] public static partial void Versions(byte* destination, int capacity);
+
+    public static string Utf8(nint text) => Marshal.PtrToStringUTF8(text) ?? "";
+
+    public static string Utf8(byte* text, int capacity) =>
+        System.Text.Encoding.UTF8.GetString(text, new ReadOnlySpan<byte>(text, capacity).IndexOf((byte)0) is var n and >= 0 ? n : capacity);
+
+    /// <summary>"libavformat 59.27.100, ..." of the FFmpeg libraries the shim is bound to.</summary>
+    public static string LibraryVersions()
+    {
+        var buffer = stackalloc byte[256];
+        Versions(buffer, 256);
+        return Utf8(buffer, 256);
+    }
+}

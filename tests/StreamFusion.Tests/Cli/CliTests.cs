@@ -1,0 +1,169 @@
+using System.Text.Json;
+
+namespace StreamFusion.Tests.Cli;
+
+/// <summary>The streamfusion command as a user runs it: a separate process, exit codes, stdout and stderr.</summary>
+public class CliTests
+{
+    [Fact]
+    public void Probe_json_reports_frames_size_and_audio_stream()
+    {
+        var result = Processes.Cli("probe", TestAssets.Media("vtest_480x360.avi"), "--count-frames", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var streams = json.RootElement.GetProperty("streams").EnumerateArray().ToList();
+        var video = streams.Single(s => s.GetProperty("type").GetString() == "video");
+        Assert.Equal(795, video.GetProperty("frames").GetInt64());
+        Assert.Equal((480, 360), (video.GetProperty("width").GetInt32(), video.GetProperty("height").GetInt32()));
+        var audio = streams.Single(s => s.GetProperty("type").GetString() == "audio");
+        Assert.Equal(44100, audio.GetProperty("sample_rate").GetInt32());
+    }
+
+    public static TheoryData<string, string, int> BadInputs() => new()
+    {
+        { "random", "not a media file", 3 },
+        { "truncated", "file truncated or cut", 3 },
+        { "missing", "no such file", 3 },
+        { "rtsp://127.0.0.1:9/x", "Connection refused", 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_input_gives_one_error_line_and_a_nonzero_exit_within_10_seconds(string input, string message, int exitCode)
+    {
+        using var temp = new TempDirectory();
+        var target = input switch
+        {
+            "random" => WriteRandom(temp.File("random.mp4")),
+            "truncated" => WriteTruncated(temp),
+            "missing" => temp.File("missing.mp4"),
+            _ => input,
+        };
+
+        foreach (var verb in new[] { "probe", "replay" })
+        {
+            var result = Processes.CliWithin(TimeSpan.FromSeconds(30), verb, target);
+
+            Assert.True(result.Elapsed < TimeSpan.FromSeconds(10), $"{verb} took {result.Elapsed}");
+            Assert.Equal(exitCode, result.ExitCode);
+            var errorLines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var line = Assert.Single(errorLines);
+            Assert.StartsWith("error: ", line);
+            Assert.Contains(message, line);
+            Assert.DoesNotContain("   at ", result.Stderr);
+        }
+    }
+
+    [Fact]
+    public void Replay_of_a_truncated_file_still_processes_the_frames_before_the_cut()
+    {
+        using var temp = new TempDirectory();
+        var result = Processes.Cli("replay", WriteTruncated(temp));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Matches(@"completed in [0-9.]+s: 1[0-9]{2} frames", result.Stdout);
+    }
+
+    [Fact]
+    public void Replay_prints_stats_lines_and_a_summary_when_not_on_a_terminal()
+    {
+        var result = Processes.Cli("replay", TestAssets.Media("grid_swwp2s.mpg"), "--speed", "4", "--stats-interval", "0.25");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("[grid_swwp2s] pos=") && l.Contains("frames=") && l.Contains("fps=") && l.Contains("dropped=0"));
+        Assert.Contains("[grid_swwp2s] completed in", lines[^1]);
+        Assert.Contains("75 frames", lines[^1]);
+    }
+
+    [Fact]
+    public void Run_validates_the_config_and_names_file_line_and_key()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.File("bad.yaml");
+        File.WriteAllText(config, "cameras:\n  - id: a\n    uri: x.mp4\n    pace: warp\n");
+
+        var result = Processes.Cli("run", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {config}:4:11: cameras[0].pace: expected 'fast', 'realtime' or a speed such as 2x, got 'warp'", result.Stderr.Trim());
+    }
+
+    [Fact]
+    public void Run_executes_a_config_with_two_cameras()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.File("two.yaml");
+        File.WriteAllText(config, $"""
+            cameras:
+              - id: plaza
+                uri: asset:media/vtest_480x360.avi
+                decode: {"{"} audio: false {"}"}
+              - id: face
+                uri: {TestAssets.Media("grid_swwp2s.mpg")}
+            """);
+
+        var result = Processes.Cli("run", config, "--assets", Path.GetDirectoryName(Path.GetDirectoryName(TestAssets.Media("jfk.wav")))!);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[plaza] completed", result.Stdout);
+        Assert.Contains("795 frames", result.Stdout);
+        Assert.Contains("[face] completed", result.Stdout);
+    }
+
+    [Fact]
+    public void Bad_arguments_exit_2_with_a_pointer_to_help()
+    {
+        var result = Processes.Cli("replay", "x.mp4", "--policy", "sometimes");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error:", result.Stderr);
+        Assert.Contains("--help", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("probe")]
+    [InlineData("replay")]
+    [InlineData("run")]
+    [InlineData("doctor")]
+    [InlineData("bench")]
+    public void Every_verb_has_help(string verb)
+    {
+        var result = Processes.Cli(verb, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Stdout);
+        Assert.Contains(verb, result.Stdout);
+    }
+
+    [Fact]
+    public void Doctor_finds_the_native_libraries_and_assets_here()
+    {
+        var result = Processes.Cli("doctor");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"ok +FFmpeg shim +libavformat \d+", result.Stdout);
+        Assert.Matches(@"ok +ONNX Runtime .*CPUExecutionProvider", result.Stdout);
+        Assert.Matches(@"ok +OpenCV", result.Stdout);
+        Assert.Matches(@"ok +asset models/yolox_nano.onnx", result.Stdout);
+    }
+
+    private static string WriteRandom(string path)
+    {
+        var bytes = new byte[100_000];
+        new Random(7).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static string WriteTruncated(TempDirectory temp)
+    {
+        var whole = temp.File("whole.mp4");
+        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("car-detection.mp4"), "-c", "copy", "-movflags", "+faststart", whole);
+        var bytes = File.ReadAllBytes(whole);
+        var cut = temp.File("cut.mp4");
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        return cut;
+    }
+}

@@ -1,0 +1,128 @@
+using StreamFusion.Cli.Config;
+using StreamFusion.Core.Config;
+using StreamFusion.Core.Pipeline;
+
+namespace StreamFusion.Tests.Config;
+
+public class PipelineConfigTests
+{
+    private static PipelineConfig Parse(string yaml) => PipelineConfigLoader.Parse("test.yaml", new StringReader(yaml));
+
+    private static ConfigException Invalid(string yaml) => Assert.Throws<ConfigException>(() => Parse(yaml));
+
+    [Fact]
+    public void Camera_settings_override_the_defaults_key_by_key()
+    {
+        var config = Parse("""
+            version: 1
+            decode:
+              width: 640
+              audio_rate: 22050
+              open_timeout: 5s
+            queues:
+              capacity: 4
+            cameras:
+              - id: lobby
+                uri: rtsp://cam/lobby
+                pace: realtime
+                decode:
+                  width: 320
+                  ffmpeg_options: { buffer_size: "1048576" }
+                queues: { policy: drop-oldest }
+              - id: replay.1
+                uri: clips/a.mp4
+            """);
+
+        var lobby = config.Cameras[0];
+        Assert.Equal((320, 22050, TimeSpan.FromSeconds(5)), (lobby.Decode.VideoWidth, lobby.Decode.AudioSampleRate, lobby.Decode.OpenTimeout!.Value));
+        Assert.Equal("1048576", lobby.Decode.FfmpegOptions["buffer_size"]);
+        Assert.Equal(new QueueSettings(4, EdgePolicy.DropOldest), lobby.Queues);
+        Assert.Equal(1, lobby.Pacing.Speed);
+        var replay = config.Cameras[1];
+        Assert.Equal(640, replay.Decode.VideoWidth);
+        Assert.Equal(new QueueSettings(4, EdgePolicy.Wait), replay.Queues);
+        Assert.Equal(0, replay.Pacing.Speed);
+    }
+
+    [Fact]
+    public void Errors_name_the_file_line_column_and_key()
+    {
+        var error = Invalid("""
+            cameras:
+              - id: lobby
+                uri: rtsp://cam
+                queues:
+                  policy: drop-newest
+            """);
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal("test.yaml:5:15: cameras[0].queues.policy: expected 'wait' or 'drop-oldest', got 'drop-newest'", only.ToString());
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var error = Invalid("""
+            stats_interval: soon
+            decode:
+              width: -5
+              audio_rate: fast
+            cameras:
+              - id: "bad id!"
+              - id: ok
+                uri: a.mp4
+                pace: warp
+            """);
+
+        var lines = error.Errors.Select(e => e.ToString()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:1:17: stats_interval: expected a duration"));
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:3:10: decode.width: expected a whole number from 0 to 8192, got '-5'"));
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:4:15: decode.audio_rate:"));
+        Assert.Contains(lines, l => l.Contains("cameras[0].id: 'bad id!' must be letters"));
+        Assert.Contains(lines, l => l.Contains("cameras[0].uri: required"));
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:9:11: cameras[1].pace: expected 'fast', 'realtime'"));
+        Assert.Equal(6, lines.Count);
+    }
+
+    [Fact]
+    public void Unknown_keys_are_errors_with_a_suggestion()
+    {
+        var error = Invalid("""
+            cameras:
+              - id: a
+                uri: a.mp4
+                deocde: { width: 3 }
+            """);
+
+        Assert.Equal("test.yaml:4:5: cameras[0].deocde: unknown setting (did you mean 'decode'?)", Assert.Single(error.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("cameras: []", "cameras: required")]
+    [InlineData("version: 2\ncameras:\n  - {id: a, uri: b}", "version: expected a whole number from 1 to 1")]
+    [InlineData("cameras:\n  - {id: a, uri: b}\n  - {id: a, uri: c}", "duplicate camera id 'a'")]
+    [InlineData("- just\n- a list", "expected a mapping of settings")]
+    [InlineData("cameras: [unclosed", "(syntax)")]
+    public void Structural_mistakes_are_reported(string yaml, string expected)
+    {
+        Assert.Contains(expected, Invalid(yaml).Message);
+    }
+
+    [Fact]
+    public void Every_bundled_pipeline_config_is_valid()
+    {
+        var directory = Path.Combine(RepositoryRoot(), "pipelines");
+        var files = Directory.GetFiles(directory, "*.yaml");
+
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            Assert.NotEmpty(PipelineConfigLoader.Load(file).Cameras);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "StreamFusion.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+}
