@@ -58,7 +58,7 @@ public static class DoctorCommand
         var providers = OrtEnv.Instance().GetAvailableProviders();
         var gpu = providers.Any(p => p is "CUDAExecutionProvider" or "TensorrtExecutionProvider");
         return $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, providers: {string.Join(", ", providers)}" +
-               (gpu ? "" : " (CPU only: build with -p:OnnxRuntimeGpu=true on a machine with the GPU package for CUDA/TensorRT)");
+               (gpu ? "" : " (the CPU package: no CUDA/TensorRT providers)");
     }
 
     private static Check Tool(string name)

@@ -92,7 +92,7 @@ typedef struct {
     int64_t video_packets;
     _Atomic int abort;
     int64_t deadline;
-    int timed_out;
+    int armed_ms, timed_out;
     sf_stats stats;
     char error[512];
 } sf_source;
@@ -124,7 +124,12 @@ static int classify(sf_source *s, int averr) {
 }
 
 static int fail(sf_source *s, const char *what, int averr) {
-    set_error(s, what, averr);
+    if (averr == AVERROR_EXIT && atomic_load(&s->abort))
+        snprintf(s->error, sizeof s->error, "%s: interrupted", what);
+    else if (averr == AVERROR_EXIT && s->timed_out)
+        snprintf(s->error, sizeof s->error, "%s: timed out after %.1f s without data", what, s->armed_ms / 1000.0);
+    else
+        set_error(s, what, averr);
     return classify(s, averr);
 }
 
@@ -137,6 +142,7 @@ static int interrupt_cb(void *opaque) {
 
 static void arm_deadline(sf_source *s, int timeout_ms) {
     s->timed_out = 0;
+    s->armed_ms = timeout_ms;
     s->deadline = timeout_ms > 0 ? av_gettime_relative() + (int64_t)timeout_ms * 1000 : 0;
 }
 

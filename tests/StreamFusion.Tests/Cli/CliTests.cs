@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using StreamFusion.Tests.Media;
 
 namespace StreamFusion.Tests.Cli;
 
@@ -110,6 +114,34 @@ public class CliTests
         Assert.Contains("[plaza] completed", result.Stdout);
         Assert.Contains("795 frames", result.Stdout);
         Assert.Contains("[face] completed", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Sigterm_on_a_live_source_drains_and_exits_143_within_the_drain_timeout()
+    {
+        var port = NetworkSourceTests.FreeUdpPort();
+        using var sender = LiveFfmpeg.Start("-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316");
+        using var temp = new TempDirectory();
+        var config = temp.File("live.yaml");
+        File.WriteAllText(config, $"stats_interval: 250ms\ncameras:\n  - id: live\n    uri: udp://127.0.0.1:{port}\n    queues: {{ capacity: 2, policy: drop-oldest }}\n");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "streamfusion.dll"), "run", config }) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !Regex.IsMatch(line, @"\[live\] .*frames=[1-9]")) { }
+        Assert.NotNull(line);
+        var clock = Stopwatch.StartNew();
+        Processes.Tool("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture));
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(143, process.ExitCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"shutdown took {clock.Elapsed}");
+        Assert.Contains("[live] drained in", rest);
+        Assert.Contains("SIGTERM: stopping sources", await stderr);
     }
 
     [Fact]

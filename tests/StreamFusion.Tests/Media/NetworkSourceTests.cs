@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
+
+namespace StreamFusion.Tests.Media;
+
+/// <summary>Live network sources served by a real ffmpeg process on loopback.</summary>
+public class NetworkSourceTests
+{
+    [Fact]
+    public void Reads_an_http_mpegts_stream()
+    {
+        var port = FreeTcpPort();
+        using var server = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+
+        using var source = OpenWhenReady($"http://127.0.0.1:{port}/cam.ts", new MediaSourceOptions());
+
+        AssertLiveVideo(source);
+    }
+
+    [Fact]
+    public void Reads_a_udp_mpegts_stream()
+    {
+        var port = FreeUdpPort();
+        using var sender = LiveFfmpeg.Start("-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316");
+
+        using var source = MediaSource.Open($"udp://127.0.0.1:{port}", new MediaSourceOptions { OpenTimeout = TimeSpan.FromSeconds(8) });
+
+        AssertLiveVideo(source);
+    }
+
+    [Fact]
+    public async Task Reads_rtsp_over_tcp_with_ffmpeg_options_passed_to_the_demuxer()
+    {
+        // The source listens as an RTSP server (rtsp_flags=listen) and ffmpeg publishes to it over TCP.
+        var port = FreeTcpPort();
+        var url = $"rtsp://127.0.0.1:{port}/cam";
+        var options = new MediaSourceOptions
+        {
+            OpenTimeout = TimeSpan.FromSeconds(10),
+            RtspTransport = "tcp",
+            FfmpegOptions = new Dictionary<string, string> { ["rtsp_flags"] = "listen" },
+        };
+        var opening = Task.Run(() => MediaSource.Open(url, options));
+        await Task.Delay(500);
+        using var publisher = LiveFfmpeg.Start("-f", "rtsp", "-rtsp_transport", "tcp", url);
+
+        using var source = await opening;
+
+        Assert.Equal("rtsp", source.Info.Format);
+        AssertLiveVideo(source);
+    }
+
+    private static void AssertLiveVideo(IMediaSource source)
+    {
+        Assert.Equal((768, 432), (source.Info.Video!.Width, source.Info.Video.Height));
+        var pts = new List<double>();
+        while (pts.Count < 15 && source.ReadNext() is { } item)
+        {
+            using (item)
+                if (item is VideoFrame frame)
+                {
+                    Assert.Equal(768 * 432 * 3, frame.Pixels.Length);
+                    pts.Add(frame.Pts);
+                }
+        }
+        Assert.Equal(15, pts.Count);
+        Assert.True(pts[^1] > pts[0], "live PTS should advance");
+    }
+
+    private static IMediaSource OpenWhenReady(string url, MediaSourceOptions options)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return MediaSource.Open(url, options);
+            }
+            catch (MediaNetworkException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    internal static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static int FreeUdpPort()
+    {
+        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+}
+
+/// <summary>ffmpeg sending the car-park footage at its real rate (-re), looped, until disposed.</summary>
+internal sealed class LiveFfmpeg : IDisposable
+{
+    private readonly Process _process;
+
+    private LiveFfmpeg(Process process) => _process = process;
+
+    public static LiveFfmpeg Start(params string[] output)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", TestAssets.Media("car-detection.mp4"), "-c", "copy", "-an" }.Concat(output))
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return new LiveFfmpeg(process);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+        _process.Dispose();
+    }
+}
