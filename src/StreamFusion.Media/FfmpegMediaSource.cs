@@ -39,7 +39,7 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
 
     private nint Handle => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(FfmpegMediaSource));
 
-    public static FfmpegMediaSource Open(MediaUri uri, MediaSourceOptions options, bool convertVideo = true)
+    public static FfmpegMediaSource Open(MediaUri uri, MediaSourceOptions options, bool convertVideo = true, CancellationToken cancellation = default)
     {
         if (uri.IsLocalFile && !File.Exists(uri.Url))
             throw new MediaNotFoundException(Directory.Exists(uri.Url) ? $"{uri.Redacted}: is a directory, not a media file" : $"{uri.Redacted}: no such file");
@@ -57,7 +57,9 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
             DecoderThreads = options.DecoderThreads,
         };
         var handle = CreateHandle();
-        var status = SfMediaNative.Open(handle, uri.Url, options.Format ?? uri.Format, FfmpegOptionLines(options, uri), in parameters);
+        int status;
+        using (cancellation.Register(() => SfMediaNative.Interrupt(handle)))
+            status = SfMediaNative.Open(handle, uri.Url, options.Format ?? uri.Format, FfmpegOptionLines(options, uri), in parameters);
         if (status < 0)
         {
             var error = ToException(status, uri, SfMediaNative.Utf8(SfMediaNative.ErrorMessage(handle)));

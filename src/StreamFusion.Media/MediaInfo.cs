@@ -11,6 +11,16 @@ public sealed record MediaInfo(string Uri, string Format, double Duration, IRead
 {
     public StreamInfo? Video => Streams.FirstOrDefault(s => s.Kind == StreamKind.Video && s.Selected) ?? Streams.FirstOrDefault(s => s.Kind == StreamKind.Video);
     public StreamInfo? Audio => Streams.FirstOrDefault(s => s.Kind == StreamKind.Audio && s.Selected) ?? Streams.FirstOrDefault(s => s.Kind == StreamKind.Audio);
+
+    /// <summary>"h264 768x432 12.5 fps, aac 48000 Hz 2 ch" for logs.</summary>
+    public string Summary()
+    {
+        var parts = new List<string>();
+        if (Video is { } v) parts.Add(FormattableString.Invariant($"{v.Codec} {v.Width}x{v.Height} {v.Fps:0.##} fps"));
+        if (Audio is { } a) parts.Add($"{a.Codec} {a.SampleRate} Hz {a.Channels} ch");
+        parts.AddRange(Streams.Where(s => s.Kind == StreamKind.Subtitle).Select(s => $"{s.Codec} subtitles"));
+        return string.Join(", ", parts);
+    }
 }
 
 /// <summary>Counters from the demux loop; corrupt packets are skipped, not fatal.</summary>

@@ -11,7 +11,7 @@ public static class MediaProbe
     public static ProbeResult Probe(string uri, MediaSourceOptions options, bool countFrames, CancellationToken cancellation = default)
     {
         var mediaUri = MediaUri.Parse(uri);
-        using var source = FfmpegMediaSource.Open(mediaUri, options with { Audio = false, Subtitles = false }, convertVideo: false);
+        using var source = FfmpegMediaSource.Open(mediaUri, options with { Audio = false, Subtitles = false }, convertVideo: false, cancellation);
         if (!countFrames)
         {
             var truncated = source.Stats.Truncated ? new MediaTruncatedException($"{mediaUri.Redacted}: file truncated or cut (shorter than its header declares)") : null;

@@ -34,8 +34,8 @@ public sealed class CameraPipeline : IDisposable
     public long Dropped => _pipeline.TotalDropped;
 
     /// <summary>Opens the camera's source; media errors surface here, before any stage starts.</summary>
-    public static CameraPipeline Open(CameraConfig camera, string resolvedUri) =>
-        new(camera, MediaSource.Open(resolvedUri, camera.Decode));
+    public static CameraPipeline Open(CameraConfig camera, string resolvedUri, CancellationToken stop) =>
+        new(camera, MediaSource.Open(resolvedUri, camera.Decode, stop));
 
     public Task<PipelineOutcome> RunAsync(CancellationToken stop, TimeSpan drainTimeout) => _pipeline.RunAsync(stop, drainTimeout);
 

@@ -3,6 +3,7 @@ using StreamFusion.Cli.Config;
 using StreamFusion.Cli.Output;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Pipeline;
+using StreamFusion.Media;
 
 namespace StreamFusion.Cli.Runtime;
 
@@ -11,14 +12,24 @@ public static class PipelineRunner
 {
     public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop)
     {
-        var cameras = new List<CameraPipeline>();
+        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, stop)).ToList();
         try
         {
-            foreach (var camera in config.Cameras)
-            {
-                var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
-                cameras.Add(CameraPipeline.Open(camera, uri));
-            }
+            await Task.WhenAll(opening);
+        }
+        catch (MediaAbortedException) when (stop.IsCancellationRequested)
+        {
+            DisposeOpened(opening);
+            return PipelineOutcome.Drained;
+        }
+        catch
+        {
+            DisposeOpened(opening);
+            throw;
+        }
+        var cameras = opening.Select(task => task.Result).ToList();
+        try
+        {
             var clock = Stopwatch.StartNew();
             using var finished = new CancellationTokenSource();
             var progress = new ProgressReporter(cameras, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected);
@@ -45,6 +56,21 @@ public static class PipelineRunner
         {
             foreach (var camera in cameras) camera.Dispose();
         }
+    }
+
+    private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets, CancellationToken stop)
+    {
+        var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
+        Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)}");
+        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, stop), CancellationToken.None);
+        Console.Error.WriteLine($"[{camera.Id}] opened: {pipeline.Info.Summary()}");
+        return pipeline;
+    }
+
+    private static void DisposeOpened(IEnumerable<Task<CameraPipeline>> opening)
+    {
+        foreach (var task in opening)
+            if (task.IsCompletedSuccessfully) task.Result.Dispose();
     }
 
     /// <summary>Relative file paths in a config file are relative to that file, not to the working directory.</summary>

@@ -294,7 +294,10 @@ SF_API int sf_open(sf_source *s, const char *url, const char *format, const char
             snprintf(s->error, sizeof s->error, "FFmpeg reads it only as '%s' text art", text_art[i]);
             return SF_ERR_NOT_MEDIA;
         }
-    if ((r = avformat_find_stream_info(s->fmt, NULL)) < 0) return fail(s, "reading stream info", r);
+    r = avformat_find_stream_info(s->fmt, NULL);
+    /* An interrupted analysis can still report success, with half-known streams. */
+    if (r >= 0 && (atomic_load(&s->abort) || s->timed_out)) r = AVERROR_EXIT;
+    if (r < 0) return fail(s, "reading stream info", r);
     s->deadline = 0;
     s->start = s->fmt->start_time == AV_NOPTS_VALUE ? 0 : s->fmt->start_time / (double)AV_TIME_BASE;
     check_declared_extent(s);

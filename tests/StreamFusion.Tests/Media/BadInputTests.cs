@@ -83,6 +83,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Cancelling_an_open_that_waits_for_a_silent_stream_returns_promptly()
+    {
+        var port = NetworkSourceTests.FreeUdpPort();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = Stopwatch.StartNew();
+
+        var opening = Task.Run(() => MediaSource.Open($"udp://127.0.0.1:{port}", new MediaSourceOptions { OpenTimeout = TimeSpan.FromMinutes(1) }, cancel.Token));
+        var error = await Assert.ThrowsAsync<MediaAbortedException>(() => opening);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"open returned after {clock.Elapsed}");
+        Assert.EndsWith("interrupted", error.Message);
+    }
+
+    [Fact]
     public async Task Interrupt_releases_a_read_blocked_on_a_stalled_stream()
     {
         using var server = new TcpListener(IPAddress.Loopback, 0);
