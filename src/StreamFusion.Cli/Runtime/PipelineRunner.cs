@@ -10,6 +10,8 @@ namespace StreamFusion.Cli.Runtime;
 /// <summary>Runs every camera of a pipeline config concurrently, with progress, until the sources end or a stop.</summary>
 public static class PipelineRunner
 {
+    private static readonly TimeSpan SlowOpenNotice = TimeSpan.FromSeconds(1);
+
     public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop)
     {
         var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, stop)).ToList();
@@ -61,7 +63,9 @@ public static class PipelineRunner
     private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets, CancellationToken stop)
     {
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
-        Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)}");
+        // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
+        await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
+            null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
         var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, stop), CancellationToken.None);
         Console.Error.WriteLine($"[{camera.Id}] opened: {pipeline.Info.Summary()}");
         return pipeline;
