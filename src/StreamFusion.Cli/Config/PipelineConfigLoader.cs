@@ -21,7 +21,8 @@ public static partial class PipelineConfigLoader
     public static PipelineConfig Parse(string file, TextReader text)
     {
         var root = YamlSection.Load(file, text);
-        root.Int("version", SupportedVersion, SupportedVersion, SupportedVersion);
+        root.Choice("version", SupportedVersion, (string text, out int value) => int.TryParse(text, out value) && value == SupportedVersion,
+            $"{SupportedVersion}, the config version this build reads");
         var assets = root.String("assets");
         if (assets is not null && !Path.IsPathRooted(assets))
             assets = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", assets));

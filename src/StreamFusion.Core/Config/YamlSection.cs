@@ -63,35 +63,17 @@ public sealed class YamlSection
         return null;
     }
 
-    public int Int(string key, int fallback, int min, int max)
-    {
-        var text = String(key);
-        if (text is null) return fallback;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            return value;
-        Error(Find(key), key, $"expected a whole number from {min} to {max}, got '{text}'");
-        return fallback;
-    }
+    public int Int(string key, int fallback, int min, int max) =>
+        Choice(key, fallback, (string text, out int value) =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
+            $"a whole number from {min} to {max}");
 
-    public bool Bool(string key, bool fallback)
-    {
-        var text = String(key);
-        if (text is null) return fallback;
-        if (bool.TryParse(text, out var value)) return value;
-        Error(Find(key), key, $"expected true or false, got '{text}'");
-        return fallback;
-    }
+    public bool Bool(string key, bool fallback) => Choice(key, fallback, bool.TryParse, "true or false");
 
-    public TimeSpan Duration(string key, TimeSpan fallback)
-    {
-        var text = String(key);
-        if (text is null) return fallback;
-        if (DurationText.TryParse(text, out var value)) return value;
-        Error(Find(key), key, $"expected a duration like 500ms, 10s or 2m, got '{text}'");
-        return fallback;
-    }
+    public TimeSpan Duration(string key, TimeSpan fallback) =>
+        Choice(key, fallback, DurationText.TryParse, "a duration like 500ms, 10s or 2m");
 
-    /// <summary>A value from a fixed set; <paramref name="parse"/> returns false for anything else.</summary>
+    /// <summary>A value <paramref name="parse"/> accepts; anything else is an error naming <paramref name="expected"/>.</summary>
     public T Choice<T>(string key, T fallback, TryParseChoice<T> parse, string expected)
     {
         var text = String(key);

@@ -12,8 +12,6 @@ public enum EdgePolicy
 
 public static class EdgePolicyNames
 {
-    public static string ToConfigName(this EdgePolicy policy) => policy == EdgePolicy.Wait ? "wait" : "drop-oldest";
-
     public static bool TryParse(string? text, out EdgePolicy policy)
     {
         switch (text?.Trim().ToLowerInvariant())

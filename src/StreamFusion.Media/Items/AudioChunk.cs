@@ -1,13 +1,9 @@
 namespace StreamFusion.Media.Items;
 
 /// <summary>Mono float32 PCM in [-1, 1] at <see cref="SampleRate"/>; the buffer is reused through a pool.</summary>
-public sealed class AudioChunk : MediaItem
+public sealed class AudioChunk(ItemPool<AudioChunk>? pool) : PooledMediaItem<AudioChunk>(pool)
 {
-    private readonly ItemPool<AudioChunk>? _pool;
     private float[] _buffer = [];
-    private int _rented;
-
-    public AudioChunk(ItemPool<AudioChunk>? pool) => _pool = pool;
 
     public override MediaKind Kind => MediaKind.Audio;
     public int SampleRate { get; private set; }
@@ -23,13 +19,8 @@ public sealed class AudioChunk : MediaItem
         SampleRate = sampleRate;
         Pts = pts;
         SampleCount = 0;
-        Volatile.Write(ref _rented, 1);
+        MarkRented();
     }
 
     internal void SetCount(int count) => SampleCount = count;
-
-    public override void Dispose()
-    {
-        if (Interlocked.Exchange(ref _rented, 0) == 1) _pool?.Return(this);
-    }
 }

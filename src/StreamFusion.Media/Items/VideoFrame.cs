@@ -1,13 +1,9 @@
 namespace StreamFusion.Media.Items;
 
 /// <summary>A BGR24 frame (rows of Width*3 bytes, no padding) whose pixel buffer is reused through a pool.</summary>
-public sealed class VideoFrame : MediaItem
+public sealed class VideoFrame(ItemPool<VideoFrame>? pool) : PooledMediaItem<VideoFrame>(pool)
 {
-    private readonly ItemPool<VideoFrame>? _pool;
     private byte[] _buffer = [];
-    private int _rented;
-
-    public VideoFrame(ItemPool<VideoFrame>? pool) => _pool = pool;
 
     public override MediaKind Kind => MediaKind.Video;
     public int Width { get; private set; }
@@ -27,11 +23,6 @@ public sealed class VideoFrame : MediaItem
         Pts = pts;
         Index = index;
         if (_buffer.Length < bufferBytes) _buffer = GC.AllocateUninitializedArray<byte>(bufferBytes);
-        Volatile.Write(ref _rented, 1);
-    }
-
-    public override void Dispose()
-    {
-        if (Interlocked.Exchange(ref _rented, 0) == 1) _pool?.Return(this);
+        MarkRented();
     }
 }

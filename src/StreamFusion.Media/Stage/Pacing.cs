@@ -11,8 +11,6 @@ public readonly record struct Pacing(double Speed)
 
     public bool IsPaced => Speed > 0;
 
-    public override string ToString() => Speed switch { 0 => "fast", 1 => "realtime", _ => $"{Speed.ToString(CultureInfo.InvariantCulture)}x" };
-
     /// <summary>"fast", "realtime", or a speed such as "2", "2x", "0.5x".</summary>
     public static bool TryParse(string text, out Pacing pacing)
     {

@@ -99,7 +99,7 @@ public class PipelineConfigTests
 
     [Theory]
     [InlineData("cameras: []", "cameras: required")]
-    [InlineData("version: 2\ncameras:\n  - {id: a, uri: b}", "version: expected a whole number from 1 to 1")]
+    [InlineData("version: 2\ncameras:\n  - {id: a, uri: b}", "version: expected 1, the config version this build reads, got '2'")]
     [InlineData("cameras:\n  - {id: a, uri: b}\n  - {id: a, uri: c}", "duplicate camera id 'a'")]
     [InlineData("- just\n- a list", "expected a mapping of settings")]
     [InlineData("cameras: [unclosed", "(syntax)")]

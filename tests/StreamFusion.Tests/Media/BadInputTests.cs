@@ -51,6 +51,33 @@ public class BadInputTests
         Assert.Contains("truncated", error.Message);
     }
 
+    [Theory]
+    [InlineData("mpegts", ".ts")]
+    [InlineData("mp4", ".mp4")]
+    public void Corrupt_data_mid_stream_is_counted_and_skipped_not_fatal(string format, string extension)
+    {
+        using var temp = new TempDirectory();
+        var clean = temp.File("clean" + extension);
+        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("car-detection.mp4"), "-c", "copy", "-f", format, clean);
+        var bytes = File.ReadAllBytes(clean);
+        var noise = new Random(3);
+        foreach (var at in new[] { bytes.Length * 3 / 10, bytes.Length * 6 / 10 })
+            noise.NextBytes(bytes.AsSpan(at, 20_000));
+        var damaged = temp.File("damaged" + extension);
+        File.WriteAllBytes(damaged, bytes);
+
+        using var source = MediaSource.Open(damaged);
+        var frames = 0;
+        while (source.ReadNext() is { } item)
+        {
+            if (item is VideoFrame) frames++;
+            item.Dispose();
+        }
+
+        Assert.InRange(frames, 377 * 8 / 10, 377);
+        Assert.True(source.Stats.CorruptPackets > 0, "corrupt packets should be counted");
+    }
+
     [Fact]
     public void A_missing_path_is_not_found()
     {
