@@ -2,6 +2,7 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
+using StreamFusion.Vision.Onnx;
 
 namespace StreamFusion.Cli;
 
@@ -10,14 +11,14 @@ public static class ErrorReporter
 {
     public static int Report(Exception error, bool verbose)
     {
-        var root = error is PipelineFailedException { InnerException: { } inner } && inner is MediaException or AssetNotFoundException ? inner : error;
+        var root = error is PipelineFailedException { InnerException: { } inner } && IsKnown(inner) ? inner : error;
         if (root is ConfigException config)
         {
             foreach (var line in config.Errors) Console.Error.WriteLine($"error: {line}");
         }
         else
         {
-            var message = root is MediaException or AssetNotFoundException or PipelineFailedException
+            var message = IsKnown(root) || root is PipelineFailedException
                 ? root.Message
                 : $"internal error ({root.GetType().Name}): {root.Message}";
             Console.Error.WriteLine($"error: {OneLine(message)}");
@@ -26,9 +27,14 @@ public static class ErrorReporter
         return ExitCode(root);
     }
 
+    private static bool IsKnown(Exception error) =>
+        error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException;
+
     public static int ExitCode(Exception error) => error switch
     {
         ConfigException or ArgumentException => ExitCodes.BadUsage,
+        DeviceUnavailableException => ExitCodes.DeviceUnavailable,
+        ModelException or FileNotFoundException => ExitCodes.BadInput,
         MediaNetworkException => ExitCodes.Network,
         MediaNotFoundException or MediaFormatException or MediaTruncatedException or UnsupportedMediaException or AssetNotFoundException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,

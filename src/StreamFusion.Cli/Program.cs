@@ -7,6 +7,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
 {
     ProbeCommand.Create(globals),
     ReplayCommand.Create(globals),
+    DetectCommand.Create(globals),
     RunCommand.Create(globals),
     DoctorCommand.Create(globals),
     BenchCommand.Create(globals),

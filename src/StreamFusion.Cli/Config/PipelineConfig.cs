@@ -10,8 +10,11 @@ public sealed record QueueSettings(int Capacity, EdgePolicy Policy)
     public static readonly QueueSettings Replay = new(8, EdgePolicy.Wait);
 }
 
-/// <summary>One camera or recording: where to read, how fast, what to decode and how to queue.</summary>
-public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSourceOptions Decode, QueueSettings Queues);
+/// <summary>One camera or recording: where to read, how fast, what to decode, how to queue, what to detect.</summary>
+public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSourceOptions Decode, QueueSettings Queues)
+{
+    public VisionConfig Vision { get; init; } = new();
+}
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
 public sealed record PipelineConfig(

@@ -30,6 +30,7 @@ public static partial class PipelineConfigLoader
         var drainTimeout = root.Duration("drain_timeout", PipelineConfig.DefaultDrainTimeout);
         var decodeDefaults = ReadDecode(root.Section("decode"), new MediaSourceOptions());
         var queueDefaults = ReadQueues(root.Section("queues"), QueueSettings.Replay);
+        var visionDefaults = VisionConfigReader.Read(root.Section("vision"), new VisionConfig());
 
         var cameras = new List<CameraConfig>();
         var cameraSections = root.Sections("cameras");
@@ -46,8 +47,9 @@ public static partial class PipelineConfigLoader
             var pacing = camera.Choice("pace", Pacing.AsFastAsPossible, Pacing.TryParse, "'fast', 'realtime' or a speed such as 2x");
             var decode = ReadDecode(camera.Section("decode"), decodeDefaults);
             var queues = ReadQueues(camera.Section("queues"), queueDefaults);
+            var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults);
             camera.RejectUnknownKeys();
-            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues));
+            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision });
         }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);

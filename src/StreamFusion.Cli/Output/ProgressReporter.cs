@@ -46,9 +46,11 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         _last[camera.Camera.Id] = (frames, now);
         var fps = (frames - lastFrames) / Math.Max((now - lastAt).TotalSeconds, 1e-6);
         var queued = string.Join(",", camera.Edges.Select(e => $"{e.Counters.Depth}/{e.Counters.Capacity}"));
+        var c = camera.Counters;
+        var vision = camera.InferenceProvider is null ? "" : $" analysed={c.AnalysedFrames} objects={c.Objects} tracks={c.Tracks}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{camera.Camera.Id}] {Position(camera)} frames={frames} fps={fps:F1} audio={camera.Counters.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
-            $"cues={camera.Counters.SubtitleCues} dropped={camera.Dropped} corrupt={camera.DecodeStats.CorruptPackets} queue={queued}");
+            $"[{camera.Camera.Id}] {Position(camera)} frames={frames} fps={fps:F1}{vision} audio={c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
+            $"cues={c.SubtitleCues} dropped={camera.Dropped} corrupt={camera.DecodeStats.CorruptPackets} queue={queued}");
     }
 
     private static string Position(CameraPipeline camera)
@@ -65,9 +67,10 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
     {
         var c = camera.Counters;
         var stats = camera.DecodeStats;
+        var vision = camera.InferenceProvider is null ? "" : $", {c.AnalysedFrames} frames analysed, {c.Objects} objects, {c.Tracks} tracks";
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{camera.Camera.Id}] {outcome} in {elapsed.TotalSeconds:F2}s: {c.VideoFrames} frames ({c.VideoFrames / Math.Max(elapsed.TotalSeconds, 1e-9):F1} fps), " +
             $"audio {c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F2}s, {c.SubtitleCues} cues, {camera.Dropped} dropped, " +
-            $"{stats.CorruptPackets} corrupt packets, {stats.DecodeErrors} decode errors"));
+            $"{stats.CorruptPackets} corrupt packets, {stats.DecodeErrors} decode errors{vision}"));
     }
 }

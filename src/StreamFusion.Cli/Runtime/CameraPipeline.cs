@@ -3,26 +3,38 @@ using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Stage;
+using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;
 
 /// <summary>
-/// One camera's stages: decode → consume. The consuming end counts what arrives and releases pooled buffers;
-/// the vision, audio, fusion and Kafka stages take its place as they are built.
+/// One camera's stages: decode → vision (when enabled) → consume. The consuming end counts what arrives, hands
+/// analyses to an optional sink (the detect verb's writer) and releases pooled buffers; the audio, fusion and
+/// Kafka stages take its place as they are built.
 /// </summary>
 public sealed class CameraPipeline : IDisposable
 {
     private readonly Pipeline _pipeline;
     private readonly DecodeStage _decode;
+    private readonly VisionAnalyzer? _vision;
 
-    private CameraPipeline(CameraConfig camera, IMediaSource source)
+    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, Func<FrameAnalysis, ValueTask>? analysisSink)
     {
         Camera = camera;
+        _vision = vision;
         _decode = new DecodeStage(source, camera.Pacing);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
-        var decoded = _pipeline.AddEdge<MediaItem>("decode→consume", camera.Queues.Capacity, camera.Queues.Policy);
+        var decoded = _pipeline.AddEdge<MediaItem>("decode→next", camera.Queues.Capacity, camera.Queues.Policy);
         _pipeline.AddBlockingSource("decode", stop => _decode.Run(decoded, stop), decoded);
-        _pipeline.AddStage("consume", abort => ConsumeAsync(decoded, abort));
+        if (vision is null)
+        {
+            _pipeline.AddStage("consume", abort => ConsumeMediaAsync(decoded, abort));
+            return;
+        }
+        var analysed = _pipeline.AddEdge<FrameAnalysis>("vision→consume", camera.Queues.Capacity, EdgePolicy.Wait);
+        var stage = new VisionStage(vision, Counters.Count);
+        _pipeline.AddStage("vision", abort => stage.RunAsync(decoded, analysed, abort), analysed);
+        _pipeline.AddStage("consume", abort => ConsumeAnalysesAsync(analysed, analysisSink, abort));
     }
 
     public CameraConfig Camera { get; }
@@ -32,10 +44,23 @@ public sealed class CameraPipeline : IDisposable
     public double Position => _decode.Position;
     public DecodeStats DecodeStats => _decode.Source.Stats;
     public long Dropped => _pipeline.TotalDropped;
+    public string? InferenceProvider => _vision?.Provider;
 
-    /// <summary>Opens the camera's source; media errors surface here, before any stage starts.</summary>
-    public static CameraPipeline Open(CameraConfig camera, string resolvedUri, CancellationToken stop) =>
-        new(camera, MediaSource.Open(resolvedUri, camera.Decode, stop));
+    /// <summary>Opens the camera's source and loads its models; media and model errors surface here, before any stage starts.</summary>
+    public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision,
+        Func<FrameAnalysis, ValueTask>? analysisSink, Action<string> warn, CancellationToken stop)
+    {
+        var analyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
+        try
+        {
+            return new CameraPipeline(camera, MediaSource.Open(resolvedUri, camera.Decode, stop), analyzer, analysisSink);
+        }
+        catch
+        {
+            analyzer?.Dispose();
+            throw;
+        }
+    }
 
     public Task<PipelineOutcome> RunAsync(CancellationToken stop, TimeSpan drainTimeout) => _pipeline.RunAsync(stop, drainTimeout);
 
@@ -45,7 +70,7 @@ public sealed class CameraPipeline : IDisposable
         if (_decode.Truncation is { } truncated) throw truncated;
     }
 
-    private async Task ConsumeAsync(PipelineEdge<MediaItem> input, CancellationToken abort)
+    private async Task ConsumeMediaAsync(PipelineEdge<MediaItem> input, CancellationToken abort)
     {
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
@@ -54,5 +79,18 @@ public sealed class CameraPipeline : IDisposable
         }
     }
 
-    public void Dispose() => _decode.Source.Dispose();
+    private async Task ConsumeAnalysesAsync(PipelineEdge<FrameAnalysis> input, Func<FrameAnalysis, ValueTask>? sink, CancellationToken abort)
+    {
+        await foreach (var analysis in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
+        {
+            Counters.Count(analysis);
+            if (sink is not null) await sink(analysis).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _decode.Source.Dispose();
+        _vision?.Dispose();
+    }
 }

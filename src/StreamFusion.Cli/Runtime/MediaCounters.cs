@@ -1,14 +1,18 @@
 using StreamFusion.Media.Items;
+using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;
 
-/// <summary>What reached the end of a camera's pipeline, updated by the consuming stage, read by progress.</summary>
+/// <summary>What went through a camera's pipeline, updated by its stages, read by progress.</summary>
 public sealed class MediaCounters
 {
-    private long _videoFrames, _audioSamples, _subtitleCues;
+    private long _videoFrames, _audioSamples, _subtitleCues, _analysedFrames, _objects, _tracks;
 
     public long VideoFrames => Interlocked.Read(ref _videoFrames);
     public long SubtitleCues => Interlocked.Read(ref _subtitleCues);
+    public long AnalysedFrames => Interlocked.Read(ref _analysedFrames);
+    public long Objects => Interlocked.Read(ref _objects);
+    public long Tracks => Interlocked.Read(ref _tracks);
     public double AudioSeconds(int sampleRate) => Interlocked.Read(ref _audioSamples) / (double)sampleRate;
 
     public void Count(MediaItem item)
@@ -19,5 +23,13 @@ public sealed class MediaCounters
             case AudioChunk audio: Interlocked.Add(ref _audioSamples, audio.SampleCount); break;
             case SubtitleCue: Interlocked.Increment(ref _subtitleCues); break;
         }
+    }
+
+    public void Count(FrameAnalysis analysis)
+    {
+        if (analysis.EndOfStream) return;
+        Interlocked.Increment(ref _analysedFrames);
+        Interlocked.Add(ref _objects, analysis.Objects.Count);
+        Interlocked.Add(ref _tracks, analysis.Events.Count(e => e.Kind == "new"));
     }
 }

@@ -4,6 +4,7 @@ using StreamFusion.Cli.Output;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
+using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;
 
@@ -12,9 +13,11 @@ public static class PipelineRunner
 {
     private static readonly TimeSpan SlowOpenNotice = TimeSpan.FromSeconds(1);
 
-    public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop)
+    /// <param name="analysisSink">receives every camera's frame analyses (the detect verb's writer)</param>
+    public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop,
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null)
     {
-        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, stop)).ToList();
+        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, analysisSink, stop)).ToList();
         try
         {
             await Task.WhenAll(opening);
@@ -60,14 +63,19 @@ public static class PipelineRunner
         }
     }
 
-    private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets, CancellationToken stop)
+    private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets,
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, CancellationToken stop)
     {
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
+        var vision = camera.Vision.Enabled ? await camera.Vision.ResolveAsync(assets, stop) : null;
+        Func<FrameAnalysis, ValueTask>? sink = analysisSink is null ? null : analysis => analysisSink(camera, analysis);
         // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
-        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, stop), CancellationToken.None);
-        Console.Error.WriteLine($"[{camera.Id}] opened: {pipeline.Info.Summary()}");
+        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, sink, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
+            CancellationToken.None);
+        var detecting = pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "";
+        Console.Error.WriteLine($"[{camera.Id}] opened: {pipeline.Info.Summary()}{detecting}");
         return pipeline;
     }
 

@@ -112,6 +112,22 @@ public sealed class YamlSection
         return items;
     }
 
+    public double Number(string key, double fallback, double min, double max) =>
+        Choice(key, fallback, (string text, out double value) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
+            $"a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>A list of single values, written as [a, b] or one per line.</summary>
+    public IReadOnlyList<string>? StringList(string key)
+    {
+        var node = Find(key);
+        if (node is null) return null;
+        if (node is YamlSequenceNode sequence && sequence.Children.All(c => c is YamlScalarNode))
+            return sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
+        Error(node, key, "expected a list of values, e.g. [person, car]");
+        return null;
+    }
+
     /// <summary>A free-form string map (e.g. FFmpeg options), values kept as written.</summary>
     public IReadOnlyDictionary<string, string> StringMap(string key)
     {

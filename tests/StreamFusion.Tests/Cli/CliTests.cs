@@ -155,7 +155,39 @@ public class CliTests
         Assert.Contains("--help", result.Stderr);
     }
 
+    [Fact]
+    public void Detect_writes_json_lines_with_normalised_boxes_and_track_ids()
+    {
+        using var temp = new TempDirectory();
+        var image = temp.File("frame.png");
+        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-vf", "select=eq(n\\,800)", "-fps_mode", "passthrough", "-frames:v", "1", image);
+        var records = temp.File("detections.jsonl");
+
+        var result = Processes.Cli("detect", image, "--out", records, "--device", "cpu", "--classes", "person");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = File.ReadAllLines(records);
+        using var first = JsonDocument.Parse(lines[0]);
+        var person = first.RootElement.GetProperty("objects").EnumerateArray().Single();
+        Assert.Equal("person", person.GetProperty("label").GetString());
+        Assert.InRange(person.GetProperty("score").GetDouble(), 0.8, 1.0);
+        Assert.All(person.GetProperty("box").EnumerateArray(), v => Assert.InRange(v.GetDouble(), 0, 1));
+        Assert.Equal(1, person.GetProperty("track").GetInt32());
+        Assert.Equal(0, first.RootElement.GetProperty("pts").GetDouble());
+    }
+
+    [Fact]
+    public void Detect_on_a_gpu_device_that_is_not_there_says_so_in_one_line()
+    {
+        var result = Processes.Cli("detect", TestAssets.Media("grid_swwp2s.mpg"), "--device", "cuda");
+
+        Assert.Equal(5, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: --device cuda:0: this ONNX Runtime build has no CUDAExecutionProvider", line);
+    }
+
     [Theory]
+    [InlineData("detect")]
     [InlineData("probe")]
     [InlineData("replay")]
     [InlineData("run")]

@@ -45,6 +45,60 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Vision_settings_are_read_with_per_camera_overrides()
+    {
+        var config = Parse("""
+            vision:
+              device: cpu
+              classes: [person, car]
+              class_thresholds: { car: 0.25 }
+              detect_fps: 5
+              denoise: { mode: bilateral, diameter: 7 }
+              motion: { max_skip: 3s }
+              tracker: { max_age: 1500ms }
+            cameras:
+              - id: a
+                uri: a.mp4
+              - id: b
+                uri: b.mp4
+                vision: { enabled: false }
+              - id: c
+                uri: c.mp4
+                vision: { threshold: 0.5, embedding: { enabled: true } }
+            """);
+
+        var a = config.Cameras[0].Vision;
+        Assert.True(a.Enabled);
+        Assert.Equal("cpu", a.Device.ToString());
+        Assert.Equal(["person", "car"], a.Classes);
+        Assert.Equal(0.25f, a.ClassThresholds["car"]);
+        Assert.Equal((5.0, 3.0), (a.Motion.DetectFps, a.Motion.MaxSkip));
+        Assert.Equal((StreamFusion.Vision.Denoise.DenoiseMode.Bilateral, 7), (a.Denoise.Mode, a.Denoise.Diameter));
+        Assert.Equal(1.5, a.Tracker.MaxAge);
+        Assert.False(config.Cameras[1].Vision.Enabled);
+        var c = config.Cameras[2].Vision;
+        Assert.Equal((0.5f, true, 0.25f), (c.Threshold, c.Embedding, c.ClassThresholds["car"]));
+    }
+
+    [Fact]
+    public void Vision_mistakes_are_located()
+    {
+        var error = Invalid("""
+            vision:
+              device: tpu
+              class_thresholds: { car: high }
+              classes: person
+            cameras:
+              - { id: a, uri: a.mp4 }
+            """);
+
+        var lines = error.Errors.Select(e => e.ToString()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:2:11: vision.device: expected auto, cpu, cuda[:N] or tensorrt[:N], got 'tpu'"));
+        Assert.Contains(lines, l => l.Contains("vision.class_thresholds.car: expected a score from 0 to 1, got 'high'"));
+        Assert.Contains(lines, l => l.StartsWith("test.yaml:4:12: vision.classes: expected a list of values"));
+    }
+
+    [Fact]
     public void Errors_name_the_file_line_column_and_key()
     {
         var error = Invalid("""

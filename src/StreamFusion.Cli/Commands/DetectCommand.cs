@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Output;
+using StreamFusion.Cli.Runtime;
+using StreamFusion.Core.Config;
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Media;
+using StreamFusion.Media.Stage;
+using StreamFusion.Vision.Denoise;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>`streamfusion detect`: decode → denoise → detect → track over an image or video, one record per analysed frame.</summary>
+public static class DetectCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var input = new Argument<string>("input") { Description = "image or video (path, URL or asset:media/NAME)" };
+        var json = new Option<bool>("--json") { Description = "JSON lines instead of readable lines" };
+        var output = new Option<string?>("--out") { Description = "write the records to this file (JSON lines unless --json is off and the name ends in .txt)" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:N] or tensorrt[:N]", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)", DefaultValueFactory = _ => 2 };
+        var model = new Option<string>("--model") { Description = "YOLOX ONNX model", DefaultValueFactory = _ => VisionConfig.DefaultModel };
+        var labels = new Option<string>("--labels") { Description = "label file, one class per line", DefaultValueFactory = _ => VisionConfig.DefaultLabels };
+        var threshold = new Option<float>("--threshold") { Description = "minimum score", DefaultValueFactory = _ => 0.3f };
+        var classThreshold = new Option<string[]>("--class-threshold") { Description = "per-class minimum score, e.g. car=0.25 (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var classes = new Option<string?>("--classes") { Description = "report only these labels, e.g. person,car" };
+        var detectFps = new Option<double>("--detect-fps") { Description = "analyse at most this many frames per second (0 = all)" };
+        var noMotion = new Option<bool>("--no-motion-gate") { Description = "analyse static frames too" };
+        var denoise = new Option<string>("--denoise") { Description = "none, gaussian, bilateral or nlmeans", DefaultValueFactory = _ => "gaussian" };
+        var embed = new Option<bool>("--embed") { Description = "add a MobileNetV2 appearance embedding per object (used by the tracker, written with --json)" };
+        var command = new Command("detect", "Detect and track objects in an image or video")
+        {
+            input, json, output, device, threads, model, labels, threshold, classThreshold, classes, detectFps, noMotion, denoise, embed,
+        };
+        command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
+        {
+            if (!InferenceDevice.TryParse(parse.GetValue(device)!, out var inferenceDevice))
+                throw new ArgumentException($"--device: expected auto, cpu, cuda[:N] or tensorrt[:N], got '{parse.GetValue(device)}'");
+            if (!DenoiseSettings.TryParseMode(parse.GetValue(denoise)!, out var denoiseMode))
+                throw new ArgumentException($"--denoise: expected none, gaussian, bilateral or nlmeans, got '{parse.GetValue(denoise)}'");
+            var defaults = new VisionConfig();
+            var vision = defaults with
+            {
+                Enabled = true,
+                Model = parse.GetValue(model)!,
+                Labels = parse.GetValue(labels)!,
+                Device = inferenceDevice,
+                Threads = parse.GetValue(threads),
+                Threshold = parse.GetValue(threshold),
+                ClassThresholds = ParseClassThresholds(parse.GetValue(classThreshold) ?? []),
+                Classes = (parse.GetValue(classes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Denoise = defaults.Denoise with { Mode = denoiseMode },
+                Motion = defaults.Motion with { DetectFps = parse.GetValue(detectFps), MotionGating = !parse.GetValue(noMotion) },
+                Embedding = parse.GetValue(embed),
+            };
+            var path = parse.GetValue(input)!;
+            var camera = new CameraConfig(ReplayCommand.CameraIdFrom(path), path, Pacing.AsFastAsPossible,
+                new MediaSourceOptions { Audio = false, Subtitles = false }, QueueSettings.Replay) { Vision = vision };
+            var config = new PipelineConfig(null, null, [camera], TimeSpan.FromSeconds(1), PipelineConfig.DefaultDrainTimeout);
+
+            var file = parse.GetValue(output);
+            await using var target = file is null ? null : new StreamWriter(file);
+            var writer = new DetectionWriter(target ?? Console.Out, parse.GetValue(json) || file is not null && !file.EndsWith(".txt"), parse.GetValue(embed));
+            using var shutdown = new ShutdownSignal();
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, (_, analysis) => writer.WriteAsync(analysis));
+            foreach (var track in writer.Tracks.OrderBy(t => t.FirstSeen))
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{track.Label} #{track.TrackId} present {track.FirstSeen:F1}s–{track.LastSeen:F1}s"));
+            return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
+        }));
+        return command;
+    }
+
+    private static Dictionary<string, float> ParseClassThresholds(IEnumerable<string> values)
+    {
+        var thresholds = new Dictionary<string, float>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var parts = value.Split('=', 2);
+            if (parts.Length != 2 || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var t) || t is < 0 or > 1)
+                throw new ArgumentException($"--class-threshold: expected LABEL=SCORE with a score from 0 to 1, got '{value}'");
+            thresholds[parts[0].Trim()] = t;
+        }
+        return thresholds;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OpenCvSharp;
+using StreamFusion.Vision.Denoise;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Vision.Detection;
+
+/// <summary>
+/// YOLOX (e.g. YOLOX-nano, COCO): input float[1,3,S,S] BGR 0-255 letterboxed top-left with pad 114; output
+/// float[1,N,5+C] decoded on stride 8/16/32 grids, score = objectness × class, per-class thresholds, class-aware
+/// NMS, boxes mapped back to the original frame. Input and output buffers are allocated once.
+/// </summary>
+public sealed unsafe class YoloxDetector : IDisposable
+{
+    private const byte PadValue = 114;
+    private static readonly int[] Strides = [8, 16, 32];
+
+    private readonly OnnxModel _model;
+    private readonly DetectorSettings _settings;
+    private readonly LabelMap _labels;
+    private readonly float[] _classThresholds;
+    private readonly float _lowestThreshold;
+    private readonly float[] _input;
+    private readonly float[] _output;
+    private readonly OrtValue _inputValue;
+    private readonly OrtValue _outputValue;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+    private readonly (float X, float Y, float Stride)[] _anchors;
+    private readonly Mat _canvas;
+    private readonly Denoiser _denoiser;
+
+    private YoloxDetector(OnnxModel model, DetectorSettings settings, LabelMap labels, int size, int anchors, int classes)
+    {
+        _model = model;
+        _settings = settings;
+        _labels = labels;
+        InputSize = size;
+        ClassCount = classes;
+        _classThresholds = ClassThresholds(settings, labels, classes);
+        _lowestThreshold = _classThresholds.Where(t => t <= 1).DefaultIfEmpty(1).Min();
+        _input = new float[3 * size * size];
+        _output = new float[anchors * (5 + classes)];
+        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, 3, size, size]);
+        _outputValue = OrtValue.CreateTensorValueFromMemory(_output, [1, anchors, 5 + classes]);
+        _inputNames = [model.Session.InputNames[0]];
+        _outputNames = [model.Session.OutputNames[0]];
+        _anchors = BuildAnchors(size);
+        _canvas = new Mat(size, size, MatType.CV_8UC3);
+        _denoiser = new Denoiser(settings.Denoise);
+    }
+
+    public int InputSize { get; }
+    public int ClassCount { get; }
+    public string Provider => _model.Provider;
+    public LabelMap Labels => _labels;
+
+    public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null)
+    {
+        if (!File.Exists(settings.ModelPath))
+            throw new ModelException($"detector model not found: {settings.ModelPath} (expected a YOLOX ONNX model, input float[1,3,S,S] such as [1,3,416,416])");
+        var labels = LabelMap.Load(settings.LabelsPath);
+        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn);
+        try
+        {
+            var (size, anchors, classes) = ValidateContract(model, labels);
+            return new YoloxDetector(model, settings, labels, size, anchors, classes);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Detections in a BGR24 frame (rows of width*3 bytes), in that frame's pixel coordinates.</summary>
+    public List<DetectedObject> Detect(ReadOnlySpan<byte> bgr, int width, int height)
+    {
+        var ratio = Preprocess(bgr, width, height);
+        Infer();
+        return Decode(ratio, width, height);
+    }
+
+    internal float Preprocess(ReadOnlySpan<byte> bgr, int width, int height)
+    {
+        // In double, as YOLOX's own preprocessing: 432 * (416/768) truncates to 233 rows, not 234.
+        var ratio = Math.Min(InputSize / (double)height, InputSize / (double)width);
+        var scaledWidth = Math.Max(1, (int)(width * ratio));
+        var scaledHeight = Math.Max(1, (int)(height * ratio));
+        _canvas.SetTo(new Scalar(PadValue, PadValue, PadValue));
+        fixed (byte* pixels = bgr)
+        {
+            using var source = Mat.FromPixelData(height, width, MatType.CV_8UC3, (nint)pixels, width * 3);
+            using var target = _canvas[new Rect(0, 0, scaledWidth, scaledHeight)];
+            Cv2.Resize(source, target, new Size(scaledWidth, scaledHeight), 0, 0, InterpolationFlags.Linear);
+            _denoiser.Apply(target);
+        }
+        ToPlanarFloat();
+        return (float)ratio;
+    }
+
+    internal void Infer() => _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+
+    internal List<DetectedObject> Decode(float ratio, int width, int height)
+    {
+        var stride = 5 + ClassCount;
+        var candidates = new List<DetectedObject>();
+        for (var a = 0; a < _anchors.Length; a++)
+        {
+            var row = _output.AsSpan(a * stride, stride);
+            var objectness = row[4];
+            if (objectness < _lowestThreshold) continue;
+            for (var c = 0; c < ClassCount; c++)
+            {
+                var score = objectness * row[5 + c];
+                if (score <= _classThresholds[c]) continue;
+                var (gx, gy, s) = _anchors[a];
+                var box = BoundingBox.FromCenter((row[0] + gx) * s / ratio, (row[1] + gy) * s / ratio,
+                    MathF.Exp(row[2]) * s / ratio, MathF.Exp(row[3]) * s / ratio);
+                candidates.Add(new DetectedObject(c, _labels[c], score, box.ClipTo(width, height)));
+            }
+        }
+        return NonMaximumSuppression.Apply(candidates, _settings.NmsIou);
+    }
+
+    private void ToPlanarFloat()
+    {
+        var plane = InputSize * InputSize;
+        var pixels = (byte*)_canvas.Data;
+        fixed (float* input = _input)
+        {
+            for (var i = 0; i < plane; i++)
+            {
+                input[i] = pixels[i * 3];
+                input[plane + i] = pixels[i * 3 + 1];
+                input[2 * plane + i] = pixels[i * 3 + 2];
+            }
+        }
+    }
+
+    private static (float, float, float)[] BuildAnchors(int size)
+    {
+        var anchors = new List<(float, float, float)>();
+        foreach (var stride in Strides)
+        {
+            var cells = size / stride;
+            for (var y = 0; y < cells; y++)
+                for (var x = 0; x < cells; x++)
+                    anchors.Add((x, y, stride));
+        }
+        return anchors.ToArray();
+    }
+
+    /// <summary>Classes not of interest get a threshold above any score, so they are never reported.</summary>
+    private static float[] ClassThresholds(DetectorSettings settings, LabelMap labels, int classes)
+    {
+        var thresholds = new float[classes];
+        var wanted = settings.Classes.Select(labels.IndexOf).ToHashSet();
+        foreach (var unknown in settings.Classes.Where(c => labels.IndexOf(c) < 0).Concat(settings.ClassThresholds.Keys.Where(c => labels.IndexOf(c) < 0)))
+            throw new ModelException($"unknown class '{unknown}': not in the label file ({labels.Count} labels, e.g. {string.Join(", ", labels.Labels.Take(5))})");
+        for (var c = 0; c < classes; c++)
+        {
+            var label = labels[c];
+            thresholds[c] = settings.Classes.Count > 0 && !wanted.Contains(c) ? float.PositiveInfinity
+                : settings.ClassThresholds.TryGetValue(label, out var t) ? t : settings.ScoreThreshold;
+        }
+        return thresholds;
+    }
+
+    private static (int Size, int Anchors, int Classes) ValidateContract(OnnxModel model, LabelMap labels)
+    {
+        var inputs = model.Session.InputMetadata;
+        var outputs = model.Session.OutputMetadata;
+        var name = Path.GetFileName(model.Path);
+        string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
+            string.Join(", ", nodes.Select(n => $"{n.Key}[{string.Join(",", n.Value.Dimensions.Select(d => d < 0 ? "?" : d.ToString()))}]"));
+        var wrong = $"{name} is not a YOLOX detector: expected one input float[1,3,S,S] (S a multiple of 32, e.g. [1,3,416,416]) " +
+                    $"and one output float[1,N,5+classes]; it has inputs {Describe(inputs)} and outputs {Describe(outputs)}";
+        if (inputs.Count != 1 || outputs.Count != 1) throw new ModelException(wrong);
+        var input = inputs.Values.Single();
+        var output = outputs.Values.Single();
+        if (input.ElementDataType != TensorElementType.Float || input.Dimensions is not [1, 3, var h, var w] || h != w || h <= 0 || h % 32 != 0)
+            throw new ModelException(wrong);
+        var anchors = Strides.Sum(s => (h / s) * (h / s));
+        if (output.Dimensions is not [1, var n, var fields] || n != anchors || fields < 6)
+            throw new ModelException(wrong);
+        if (fields - 5 != labels.Count)
+            throw new ModelException($"{name} scores {fields - 5} classes but the label file lists {labels.Count}");
+        return (h, anchors, fields - 5);
+    }
+
+    public void Dispose()
+    {
+        _inputValue.Dispose();
+        _outputValue.Dispose();
+        _runOptions.Dispose();
+        _canvas.Dispose();
+        _denoiser.Dispose();
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,68 @@
+using OpenCvSharp;
+
+namespace StreamFusion.Vision.Motion;
+
+public enum GateDecision { Analyze, SkipRate, SkipStatic }
+
+/// <summary>
+/// Decides per frame whether inference is worth running: at most DetectFps frames per second, and only when a
+/// small grey thumbnail differs from the last analysed one (or MaxSkip seconds have passed). Comparing with the
+/// last analysed frame, not the previous one, lets slow changes accumulate until they count.
+/// </summary>
+public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
+{
+    private const int ThumbnailWidth = 160;
+    private readonly Mat _thumbnail = new();
+    private readonly Mat _grey = new();
+    private readonly Mat _reference = new();
+    private readonly Mat _difference = new();
+    private double _lastAnalyzed = double.NegativeInfinity;
+
+    public long Analyzed { get; private set; }
+    public long SkippedStatic { get; private set; }
+    public long SkippedRate { get; private set; }
+
+    public GateDecision Decide(ReadOnlySpan<byte> bgr, int width, int height, double pts)
+    {
+        if (settings.DetectFps > 0 && pts - _lastAnalyzed < 1 / settings.DetectFps - 1e-6)
+        {
+            SkippedRate++;
+            return GateDecision.SkipRate;
+        }
+        if (settings.MotionGating)
+        {
+            fixed (byte* pixels = bgr)
+            {
+                using var frame = Mat.FromPixelData(height, width, MatType.CV_8UC3, (nint)pixels, width * 3);
+                var thumbnailHeight = Math.Max(1, height * ThumbnailWidth / width);
+                Cv2.Resize(frame, _thumbnail, new Size(ThumbnailWidth, thumbnailHeight), 0, 0, InterpolationFlags.Area);
+                Cv2.CvtColor(_thumbnail, _grey, ColorConversionCodes.BGR2GRAY);
+            }
+            var moved = _reference.Empty() || _reference.Size() != _grey.Size() || ChangedFraction() >= settings.MinChangedFraction;
+            if (!moved && pts - _lastAnalyzed < settings.MaxSkip)
+            {
+                SkippedStatic++;
+                return GateDecision.SkipStatic;
+            }
+            _grey.CopyTo(_reference);
+        }
+        _lastAnalyzed = pts;
+        Analyzed++;
+        return GateDecision.Analyze;
+    }
+
+    private double ChangedFraction()
+    {
+        Cv2.Absdiff(_grey, _reference, _difference);
+        Cv2.Threshold(_difference, _difference, settings.PixelThreshold, 255, ThresholdTypes.Binary);
+        return Cv2.CountNonZero(_difference) / (double)(_difference.Rows * _difference.Cols);
+    }
+
+    public void Dispose()
+    {
+        _thumbnail.Dispose();
+        _grey.Dispose();
+        _reference.Dispose();
+        _difference.Dispose();
+    }
+}

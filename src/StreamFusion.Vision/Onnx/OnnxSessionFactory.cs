@@ -1,0 +1,86 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace StreamFusion.Vision.Onnx;
+
+/// <summary>Session settings shared by every model of a pipeline.</summary>
+public sealed record OnnxSettings
+{
+    public InferenceDevice Device { get; init; } = InferenceDevice.Auto;
+    /// <summary>Threads inside one operator; 0 lets ONNX Runtime use every core.</summary>
+    public int IntraOpThreads { get; init; } = 2;
+    public GraphOptimizationLevel Optimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+}
+
+/// <summary>A created session and the execution provider that actually runs it.</summary>
+public sealed record OnnxModel(InferenceSession Session, string Provider, string Path) : IDisposable
+{
+    public void Dispose() => Session.Dispose();
+}
+
+/// <summary>
+/// Creates sessions on the requested device. "auto" tries the GPU providers this ONNX Runtime build offers and
+/// falls back to CPU with a warning; an explicit GPU device that is not available is an error.
+/// </summary>
+public static class OnnxSessionFactory
+{
+    public static IReadOnlyList<string> AvailableProviders() => OrtEnv.Instance().GetAvailableProviders();
+
+    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null)
+    {
+        if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
+        var available = AvailableProviders();
+        var candidates = settings.Device.Kind switch
+        {
+            DeviceKind.Cpu => [],
+            DeviceKind.Cuda => [("CUDAExecutionProvider", settings.Device)],
+            DeviceKind.TensorRt => [("TensorrtExecutionProvider", settings.Device)],
+            _ => new[] { ("TensorrtExecutionProvider", new InferenceDevice(DeviceKind.TensorRt, 0)), ("CUDAExecutionProvider", new InferenceDevice(DeviceKind.Cuda, 0)) }
+                .Where(c => available.Contains(c.Item1)).ToArray(),
+        };
+        foreach (var (provider, device) in candidates)
+        {
+            if (!available.Contains(provider))
+                throw new DeviceUnavailableException(
+                    $"--device {device}: this ONNX Runtime build has no {provider} (it offers {string.Join(", ", available)}); build with -p:OnnxRuntimeGpu=true where the GPU package is available, or use --device cpu");
+            try
+            {
+                return new OnnxModel(new InferenceSession(path, Options(settings, device)), provider, path);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                if (settings.Device.Kind != DeviceKind.Auto)
+                    throw new DeviceUnavailableException($"--device {device}: {provider} could not start: {FirstLine(e.Message)}");
+                warn?.Invoke($"warning: {provider} could not start ({FirstLine(e.Message)}); trying the next provider");
+            }
+        }
+        if (settings.Device.Kind == DeviceKind.Auto)
+            warn?.Invoke($"warning: no GPU execution provider available (ONNX Runtime offers {string.Join(", ", available)}); running {System.IO.Path.GetFileName(path)} on CPU");
+        try
+        {
+            return new OnnxModel(new InferenceSession(path, Options(settings, InferenceDevice.Cpu)), "CPUExecutionProvider", path);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelException($"cannot load model {path}: {FirstLine(e.Message)}");
+        }
+    }
+
+    private static SessionOptions Options(OnnxSettings settings, InferenceDevice device)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = settings.Optimization,
+            IntraOpNumThreads = settings.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        switch (device.Kind)
+        {
+            case DeviceKind.Cuda: options.AppendExecutionProvider_CUDA(device.Index); break;
+            case DeviceKind.TensorRt: options.AppendExecutionProvider_Tensorrt(device.Index); break;
+        }
+        return options;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}

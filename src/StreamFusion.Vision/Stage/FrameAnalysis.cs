@@ -1,0 +1,10 @@
+using StreamFusion.Vision.Tracking;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>What the vision stage saw in one analysed frame (PTS on the media clock).</summary>
+public sealed record FrameAnalysis(long FrameIndex, double Pts, int Width, int Height, IReadOnlyList<TrackedObject> Objects, IReadOnlyList<TrackEvent> Events)
+{
+    /// <summary>True for the record that closes the stream: it carries the final "lost" events and no objects.</summary>
+    public bool EndOfStream { get; init; }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using StreamFusion.Vision.Detection;
+using StreamFusion.Vision.Embedding;
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Tracking;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>Per frame: gate (rate, motion) → detect → embed (optional) → track. Models are loaded once.</summary>
+public sealed class VisionAnalyzer : IDisposable
+{
+    private readonly YoloxDetector _detector;
+    private readonly AppearanceEmbedder? _embedder;
+    private readonly MotionGate _gate;
+    private readonly ObjectTracker _tracker;
+    private readonly Stopwatch _inference = new();
+
+    private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings)
+    {
+        _detector = detector;
+        _embedder = embedder;
+        _gate = new MotionGate(settings.Motion);
+        _tracker = new ObjectTracker(settings.Tracker);
+    }
+
+    public string Provider => _detector.Provider;
+    public MotionGate Gate => _gate;
+    public TimeSpan InferenceTime => _inference.Elapsed;
+
+    public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null)
+    {
+        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn);
+        try
+        {
+            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn) : null;
+            return new VisionAnalyzer(detector, embedder, settings);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <returns>the analysis, or null when the gate skipped the frame</returns>
+    public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex)
+    {
+        if (_gate.Decide(bgr, width, height, pts) != GateDecision.Analyze) return null;
+        _inference.Start();
+        var detections = _detector.Detect(bgr, width, height);
+        _embedder?.Embed(bgr, width, height, detections);
+        _inference.Stop();
+        var (objects, events) = _tracker.Update(detections, pts);
+        return new FrameAnalysis(frameIndex, pts, width, height, objects, events);
+    }
+
+    public FrameAnalysis Finish(double pts, int width, int height) =>
+        new(-1, pts, width, height, [], _tracker.Flush()) { EndOfStream = true };
+
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _embedder?.Dispose();
+        _gate.Dispose();
+    }
+}

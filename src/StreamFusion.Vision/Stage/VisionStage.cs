@@ -1,0 +1,33 @@
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Media.Items;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>
+/// The pipeline stage: takes decoded items, analyses video frames, releases every item, and writes one
+/// <see cref="FrameAnalysis"/> per analysed frame, then a closing record with the tracks still open.
+/// </summary>
+/// <param name="countItem">sees every decoded item before it is released (for counters)</param>
+public sealed class VisionStage(VisionAnalyzer analyzer, Action<MediaItem>? countItem = null)
+{
+    public async Task RunAsync(PipelineEdge<MediaItem> input, PipelineEdge<FrameAnalysis> output, CancellationToken abort)
+    {
+        double lastPts = 0;
+        int width = 0, height = 0;
+        await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
+        {
+            FrameAnalysis? analysis = null;
+            using (item)
+            {
+                countItem?.Invoke(item);
+                if (item is VideoFrame frame)
+                {
+                    (lastPts, width, height) = (frame.Pts, frame.Width, frame.Height);
+                    analysis = analyzer.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index);
+                }
+            }
+            if (analysis is not null) await output.WriteAsync(analysis, abort).ConfigureAwait(false);
+        }
+        await output.WriteAsync(analyzer.Finish(lastPts, width, height), abort).ConfigureAwait(false);
+    }
+}
