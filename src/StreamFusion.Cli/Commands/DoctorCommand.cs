@@ -58,7 +58,7 @@ public static class DoctorCommand
         var providers = OrtEnv.Instance().GetAvailableProviders();
         var gpu = providers.Any(p => p is "CUDAExecutionProvider" or "TensorrtExecutionProvider");
         return $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, providers: {string.Join(", ", providers)}" +
-               (gpu ? "" : " (the CPU package: no CUDA/TensorRT providers)");
+               (gpu ? "" : " (the CPU package: build with -p:OnnxRuntimeGpu=true where the GPU package is available for CUDA/TensorRT)");
     }
 
     private static Check Tool(string name)

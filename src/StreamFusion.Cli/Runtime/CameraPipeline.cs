@@ -46,6 +46,14 @@ public sealed class CameraPipeline : IDisposable
     public long Dropped => _pipeline.TotalDropped;
     public string? InferenceProvider => _vision?.Provider;
 
+    /// <summary>
+    /// With inference in the pipeline, "auto" decoder threads means one: single-threaded decoding outpaces the
+    /// detector many times over, and frame threading would take cores from inference and add frames of latency
+    /// (measured by `bench vision`: 0.84-0.90 of inference-only fps with one thread, 0.82-0.83 with FFmpeg's auto).
+    /// </summary>
+    public static MediaSourceOptions DecodeOptions(MediaSourceOptions decode, bool withVision) =>
+        withVision && decode.DecoderThreads == 0 ? decode with { DecoderThreads = 1 } : decode;
+
     /// <summary>Opens the camera's source and loads its models; media and model errors surface here, before any stage starts.</summary>
     public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision,
         Func<FrameAnalysis, ValueTask>? analysisSink, Action<string> warn, CancellationToken stop)
@@ -53,7 +61,8 @@ public sealed class CameraPipeline : IDisposable
         var analyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
         try
         {
-            return new CameraPipeline(camera, MediaSource.Open(resolvedUri, camera.Decode, stop), analyzer, analysisSink);
+            var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, analyzer is not null), stop);
+            return new CameraPipeline(camera, source, analyzer, analysisSink);
         }
         catch
         {

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
@@ -31,7 +31,10 @@ public sealed unsafe class YoloxDetector : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly (float X, float Y, float Stride)[] _anchors;
     private readonly Mat _canvas;
+    private readonly Mat[] _bytePlanes;
+    private readonly Mat[] _floatPlanes;
     private readonly Denoiser _denoiser;
+    private Size _letterboxed;
 
     private YoloxDetector(OnnxModel model, DetectorSettings settings, LabelMap labels, int size, int anchors, int classes)
     {
@@ -42,7 +45,8 @@ public sealed unsafe class YoloxDetector : IDisposable
         ClassCount = classes;
         _classThresholds = ClassThresholds(settings, labels, classes);
         _lowestThreshold = _classThresholds.Where(t => t <= 1).DefaultIfEmpty(1).Min();
-        _input = new float[3 * size * size];
+        // Pinned for good: OpenCV writes the planes straight into the tensor ONNX Runtime reads.
+        _input = GC.AllocateArray<float>(3 * size * size, pinned: true);
         _output = new float[anchors * (5 + classes)];
         _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, 3, size, size]);
         _outputValue = OrtValue.CreateTensorValueFromMemory(_output, [1, anchors, 5 + classes]);
@@ -50,6 +54,10 @@ public sealed unsafe class YoloxDetector : IDisposable
         _outputNames = [model.Session.OutputNames[0]];
         _anchors = BuildAnchors(size);
         _canvas = new Mat(size, size, MatType.CV_8UC3);
+        _bytePlanes = [new Mat(size, size, MatType.CV_8UC1), new Mat(size, size, MatType.CV_8UC1), new Mat(size, size, MatType.CV_8UC1)];
+        var plane = (nint)Unsafe.AsPointer(ref _input[0]);
+        _floatPlanes = Enumerable.Range(0, 3)
+            .Select(c => Mat.FromPixelData(size, size, MatType.CV_32FC1, plane + c * size * size * sizeof(float), size * sizeof(float))).ToArray();
         _denoiser = new Denoiser(settings.Denoise);
     }
 
@@ -84,13 +92,19 @@ public sealed unsafe class YoloxDetector : IDisposable
         return Decode(ratio, width, height);
     }
 
-    internal float Preprocess(ReadOnlySpan<byte> bgr, int width, int height)
+    /// <summary>Letterboxes and denoises the frame into the model's input buffer; returns the scale applied.</summary>
+    public float Preprocess(ReadOnlySpan<byte> bgr, int width, int height)
     {
         // In double, as YOLOX's own preprocessing: 432 * (416/768) truncates to 233 rows, not 234.
         var ratio = Math.Min(InputSize / (double)height, InputSize / (double)width);
         var scaledWidth = Math.Max(1, (int)(width * ratio));
         var scaledHeight = Math.Max(1, (int)(height * ratio));
-        _canvas.SetTo(new Scalar(PadValue, PadValue, PadValue));
+        // The resize overwrites the image area; the padding only needs filling when the letterbox size changes.
+        if (_letterboxed != new Size(scaledWidth, scaledHeight))
+        {
+            _canvas.SetTo(new Scalar(PadValue, PadValue, PadValue));
+            _letterboxed = new Size(scaledWidth, scaledHeight);
+        }
         fixed (byte* pixels = bgr)
         {
             using var source = Mat.FromPixelData(height, width, MatType.CV_8UC3, (nint)pixels, width * 3);
@@ -98,11 +112,16 @@ public sealed unsafe class YoloxDetector : IDisposable
             Cv2.Resize(source, target, new Size(scaledWidth, scaledHeight), 0, 0, InterpolationFlags.Linear);
             _denoiser.Apply(target);
         }
-        ToPlanarFloat();
+        for (var c = 0; c < 3; c++)
+        {
+            Cv2.ExtractChannel(_canvas, _bytePlanes[c], c);
+            _bytePlanes[c].ConvertTo(_floatPlanes[c], MatType.CV_32FC1);
+        }
         return (float)ratio;
     }
 
-    internal void Infer() => _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+    /// <summary>Runs the model on the input buffer (separate from pre/post-processing so it can be timed alone).</summary>
+    public void Infer() => _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
 
     internal List<DetectedObject> Decode(float ratio, int width, int height)
     {
@@ -124,21 +143,6 @@ public sealed unsafe class YoloxDetector : IDisposable
             }
         }
         return NonMaximumSuppression.Apply(candidates, _settings.NmsIou);
-    }
-
-    private void ToPlanarFloat()
-    {
-        var plane = InputSize * InputSize;
-        var pixels = (byte*)_canvas.Data;
-        fixed (float* input = _input)
-        {
-            for (var i = 0; i < plane; i++)
-            {
-                input[i] = pixels[i * 3];
-                input[plane + i] = pixels[i * 3 + 1];
-                input[2 * plane + i] = pixels[i * 3 + 2];
-            }
-        }
     }
 
     private static (float, float, float)[] BuildAnchors(int size)
@@ -198,6 +202,7 @@ public sealed unsafe class YoloxDetector : IDisposable
         _outputValue.Dispose();
         _runOptions.Dispose();
         _canvas.Dispose();
+        foreach (var plane in _bytePlanes.Concat(_floatPlanes)) plane.Dispose();
         _denoiser.Dispose();
         _model.Dispose();
     }

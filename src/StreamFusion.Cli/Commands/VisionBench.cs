@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using OpenCvSharp;
+using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Runtime;
+using StreamFusion.Core.Assets;
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
+using StreamFusion.Media.Stage;
+using StreamFusion.Vision.Denoise;
+using StreamFusion.Vision.Detection;
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
+using StreamFusion.Vision.Stage;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>
+/// `streamfusion bench vision`: in one run on the same frames, ONNX Runtime inference alone (frames decoded and
+/// preprocessed beforehand) against the whole vision stage (decode → denoise → detect → track through the
+/// pipeline), motion gating's savings on a mostly static clip, and what each denoise mode costs.
+/// </summary>
+public static class VisionBench
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "footage for the inference and stage runs", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
+        var staticClip = new Option<string>("--static-clip") { Description = "mostly static footage for the motion-gating run", DefaultValueFactory = _ => "asset:media/one-by-one-person-detection.mp4" };
+        var frames = new Option<int>("--frames") { Description = "frames per run", DefaultValueFactory = _ => 300 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads", DefaultValueFactory = _ => 2 };
+        var repeat = new Option<int>("--repeat") { Description = "alternating runs of inference-only and the whole stage; medians are reported", DefaultValueFactory = _ => 3 };
+        var command = new Command("vision", "Inference-only fps vs the whole vision stage, motion gating savings, denoise cost") { file, staticClip, frames, threads, repeat };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        {
+            var assets = globals.Locator(parse);
+            var path = await assets.ResolveUriAsync(parse.GetValue(file)!, cancellation);
+            var staticPath = await assets.ResolveUriAsync(parse.GetValue(staticClip)!, cancellation);
+            var count = Math.Max(10, parse.GetValue(frames));
+            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = parse.GetValue(threads) }.ResolveAsync(assets, cancellation);
+            var everyFrame = vision with { Motion = MotionSettings.EveryFrame };
+
+            Console.Out.WriteLine($"vision benchmark: {Environment.ProcessorCount} cores, {parse.GetValue(threads)} ONNX Runtime threads, {count} frames per run, median of {Math.Max(1, parse.GetValue(repeat))} alternating runs");
+            var inferenceRuns = new List<Run>();
+            var stageRuns = new List<Run>();
+            for (var i = 0; i < Math.Max(1, parse.GetValue(repeat)); i++)
+            {
+                inferenceRuns.Add(InferenceOnly(path, count, everyFrame));
+                stageRuns.Add(await WholeStageAsync(path, count, everyFrame));
+            }
+            var inference = Median(inferenceRuns);
+            var stage = Median(stageRuns);
+            Console.Out.WriteLine($"{"run",-52} {"frames",7} {"fps",8} {"vs inference",13}");
+            Row("inference only (preprocessed frames, session.Run)", inference.Frames, inference.Fps, 1);
+            Row("whole stage: decode→denoise→detect→track", stage.Frames, stage.Fps, stage.Fps / inference.Fps);
+
+            var ungated = Gated(staticPath, count, everyFrame);
+            var gated = Gated(staticPath, count, vision);
+            Console.Out.WriteLine();
+            Console.Out.WriteLine($"motion gating on {Path.GetFileName(staticPath)} ({count} frames, every frame eligible):");
+            Console.Out.WriteLine(Invariant($"  without gating: {ungated.Analysed} analysed, {ungated.Fps:F1} fps"));
+            Console.Out.WriteLine(Invariant($"  with gating:    {gated.Analysed} analysed ({100.0 * gated.Analysed / count:F0} %), {gated.Fps:F1} fps, {gated.Fps / ungated.Fps:F2}x faster"));
+
+            Console.Out.WriteLine();
+            Console.Out.WriteLine($"denoise cost on the {InputSize(vision)}x{InputSize(vision)} model input (ms per frame):");
+            foreach (var mode in Enum.GetValues<DenoiseMode>())
+                Console.Out.WriteLine(Invariant($"  {mode.ToString().ToLowerInvariant(),-10} {DenoiseCost(mode, InputSize(vision)),8:F3}"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private sealed record Run(int Frames, double Seconds, long Analysed = 0)
+    {
+        public double Fps => Frames / Seconds;
+    }
+
+    private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Fps).ElementAt(runs.Count / 2);
+
+    private static Run InferenceOnly(string path, int count, VisionSettings settings)
+    {
+        var frames = DecodeFrames(path, count);
+        using var detector = YoloxDetector.Load(settings.Detector, settings.Onnx);
+        detector.Preprocess(frames[0].Pixels, frames[0].Width, frames[0].Height);
+        detector.Infer(); // warm-up
+        var clock = new Stopwatch();
+        foreach (var (pixels, width, height) in frames)
+        {
+            detector.Preprocess(pixels, width, height);
+            clock.Start();
+            detector.Infer();
+            clock.Stop();
+        }
+        return new Run(frames.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<Run> WholeStageAsync(string path, int count, VisionSettings settings)
+    {
+        using var analyzer = VisionAnalyzer.Load(settings);
+        var decodeOptions = CameraPipeline.DecodeOptions(new MediaSourceOptions { Audio = false, Subtitles = false }, withVision: true);
+        using var source = new FirstFrames(MediaSource.Open(path, decodeOptions), count);
+        var pipeline = new Pipeline("bench");
+        var decoded = pipeline.AddEdge<MediaItem>("decoded", 8, EdgePolicy.Wait);
+        var analysed = pipeline.AddEdge<FrameAnalysis>("analysed", 8, EdgePolicy.Wait);
+        var decode = new DecodeStage(source, Pacing.AsFastAsPossible);
+        var stage = new VisionStage(analyzer);
+        pipeline.AddBlockingSource("decode", stop => decode.Run(decoded, stop), decoded);
+        pipeline.AddStage("vision", abort => stage.RunAsync(decoded, analysed, abort), analysed);
+        var frames = 0;
+        pipeline.AddStage("consume", async abort =>
+        {
+            await foreach (var analysis in analysed.Reader.ReadAllAsync(abort))
+                if (!analysis.EndOfStream) frames++;
+        });
+        var clock = Stopwatch.StartNew();
+        await pipeline.RunAsync(CancellationToken.None, TimeSpan.FromSeconds(10));
+        return new Run(frames, clock.Elapsed.TotalSeconds);
+    }
+
+    private static Run Gated(string path, int count, VisionSettings settings)
+    {
+        using var analyzer = VisionAnalyzer.Load(settings);
+        using var source = MediaSource.Open(path, new MediaSourceOptions { Audio = false, Subtitles = false });
+        var clock = Stopwatch.StartNew();
+        var frames = 0;
+        while (frames < count && source.ReadNext() is { } item)
+        {
+            using var frame = (VideoFrame)item;
+            analyzer.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index);
+            frames++;
+        }
+        return new Run(frames, clock.Elapsed.TotalSeconds, analyzer.Gate.Analyzed);
+    }
+
+    private static double DenoiseCost(DenoiseMode mode, int size)
+    {
+        using var image = new Mat(size, size, MatType.CV_8UC3);
+        Cv2.Randu(image, Scalar.All(0), Scalar.All(255));
+        using var denoiser = new Denoiser(new DenoiseSettings(mode));
+        var runs = mode == DenoiseMode.NlMeans ? 3 : 50;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++) denoiser.Apply(image);
+        return clock.Elapsed.TotalMilliseconds / runs;
+    }
+
+    private static List<(byte[] Pixels, int Width, int Height)> DecodeFrames(string path, int count)
+    {
+        using var source = MediaSource.Open(path, new MediaSourceOptions { Audio = false, Subtitles = false });
+        var frames = new List<(byte[], int, int)>();
+        while (frames.Count < count && source.ReadNext() is { } item)
+            using (var frame = (VideoFrame)item)
+                frames.Add((frame.Pixels.ToArray(), frame.Width, frame.Height));
+        return frames;
+    }
+
+    private static int InputSize(VisionSettings settings)
+    {
+        using var detector = YoloxDetector.Load(settings.Detector, settings.Onnx);
+        return detector.InputSize;
+    }
+
+    private static void Row(string name, int frames, double fps, double ratio) =>
+        Console.Out.WriteLine(Invariant($"{name,-52} {frames,7} {fps,8:F1} {ratio,12:F2}x"));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A source cut to its first N video frames, so every run sees the same frames.</summary>
+    private sealed class FirstFrames(IMediaSource inner, int count) : IMediaSource
+    {
+        private int _frames;
+        public MediaUri Uri => inner.Uri;
+        public MediaInfo Info => inner.Info;
+        public DecodeStats Stats => inner.Stats;
+        public MediaItem? ReadNext()
+        {
+            if (_frames >= count) return null;
+            _frames++;
+            return inner.ReadNext();
+        }
+        public bool SkipNext(out MediaKind kind) => inner.SkipNext(out kind);
+        public void Interrupt() => inner.Interrupt();
+        public void Dispose() => inner.Dispose();
+    }
+}
