@@ -10,7 +10,6 @@ public enum DenoiseMode { None, Gaussian, Bilateral, NlMeans }
 public sealed record DenoiseSettings(DenoiseMode Mode, int Kernel = 5, double Sigma = 0, int Diameter = 5, double SigmaColor = 50, double SigmaSpace = 50, float Strength = 7)
 {
     public static readonly DenoiseSettings None = new(DenoiseMode.None);
-    public static readonly DenoiseSettings Gaussian = new(DenoiseMode.Gaussian);
 
     public static bool TryParseMode(string text, out DenoiseMode mode)
     {

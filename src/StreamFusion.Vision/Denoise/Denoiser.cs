@@ -7,8 +7,6 @@ public sealed class Denoiser(DenoiseSettings settings) : IDisposable
 {
     private readonly Mat _scratch = new();
 
-    public DenoiseSettings Settings => settings;
-
     public void Apply(Mat image)
     {
         switch (settings.Mode)

@@ -64,7 +64,6 @@ public sealed unsafe class YoloxDetector : IDisposable
     public int InputSize { get; }
     public int ClassCount { get; }
     public string Provider => _model.Provider;
-    public LabelMap Labels => _labels;
 
     public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null)
     {

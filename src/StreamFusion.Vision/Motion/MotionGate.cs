@@ -20,15 +20,11 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
 
     public long Analyzed { get; private set; }
     public long SkippedStatic { get; private set; }
-    public long SkippedRate { get; private set; }
 
     public GateDecision Decide(ReadOnlySpan<byte> bgr, int width, int height, double pts)
     {
         if (settings.DetectFps > 0 && pts - _lastAnalyzed < 1 / settings.DetectFps - 1e-6)
-        {
-            SkippedRate++;
             return GateDecision.SkipRate;
-        }
         if (settings.MotionGating)
         {
             fixed (byte* pixels = bgr)

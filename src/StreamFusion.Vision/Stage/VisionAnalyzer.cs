@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Embedding;
 using StreamFusion.Vision.Motion;
@@ -13,7 +12,6 @@ public sealed class VisionAnalyzer : IDisposable
     private readonly AppearanceEmbedder? _embedder;
     private readonly MotionGate _gate;
     private readonly ObjectTracker _tracker;
-    private readonly Stopwatch _inference = new();
 
     private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings)
     {
@@ -25,7 +23,6 @@ public sealed class VisionAnalyzer : IDisposable
 
     public string Provider => _detector.Provider;
     public MotionGate Gate => _gate;
-    public TimeSpan InferenceTime => _inference.Elapsed;
 
     public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null)
     {
@@ -46,10 +43,8 @@ public sealed class VisionAnalyzer : IDisposable
     public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex)
     {
         if (_gate.Decide(bgr, width, height, pts) != GateDecision.Analyze) return null;
-        _inference.Start();
         var detections = _detector.Detect(bgr, width, height);
         _embedder?.Embed(bgr, width, height, detections);
-        _inference.Stop();
         var (objects, events) = _tracker.Update(detections, pts);
         return new FrameAnalysis(frameIndex, pts, width, height, objects, events);
     }

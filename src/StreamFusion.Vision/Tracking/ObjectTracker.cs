@@ -18,8 +18,6 @@ public sealed class ObjectTracker(TrackerSettings settings)
     private readonly List<Track> _tracks = [];
     private int _nextId = 1;
 
-    public IReadOnlyList<Track> Tracks => _tracks;
-
     public (List<TrackedObject> Objects, List<TrackEvent> Events) Update(IReadOnlyList<DetectedObject> detections, double pts)
     {
         foreach (var track in _tracks) track.PredictTo(pts);
