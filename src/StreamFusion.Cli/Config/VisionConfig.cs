@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using StreamFusion.Core.Assets;
 using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Detection;
@@ -23,6 +24,7 @@ public sealed record VisionConfig
     public string Labels { get; init; } = DefaultLabels;
     public InferenceDevice Device { get; init; } = InferenceDevice.Auto;
     public int Threads { get; init; } = 2;
+    public GraphOptimizationLevel Optimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
     public float Threshold { get; init; } = 0.3f;
     public IReadOnlyDictionary<string, float> ClassThresholds { get; init; } = new Dictionary<string, float>();
     public IReadOnlyList<string> Classes { get; init; } = [];
@@ -47,6 +49,6 @@ public sealed record VisionConfig
             Denoise = Denoise,
         };
         var embedding = Embedding ? await assets.ResolveUriAsync(EmbeddingModel, cancellation) : null;
-        return new VisionSettings(detector, new OnnxSettings { Device = Device, IntraOpThreads = Threads }, Motion, Tracker, embedding);
+        return new VisionSettings(detector, new OnnxSettings { Device = Device, IntraOpThreads = Threads, Optimization = Optimization }, Motion, Tracker, embedding);
     }
 }

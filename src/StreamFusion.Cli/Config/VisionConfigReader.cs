@@ -27,6 +27,7 @@ public static class VisionConfigReader
             Labels = section.String("labels") ?? defaults.Labels,
             Device = section.Choice("device", defaults.Device, InferenceDevice.TryParse, "auto, cpu, cuda[:N] or tensorrt[:N]"),
             Threads = section.Int("threads", defaults.Threads, 0, 64),
+            Optimization = section.Choice("optimization", defaults.Optimization, OnnxSettings.TryParseOptimization, "none, basic, extended or all"),
             Threshold = (float)section.Number("threshold", defaults.Threshold, 0, 1),
             ClassThresholds = thresholds,
             Classes = section.StringList("classes") ?? defaults.Classes,

@@ -9,6 +9,20 @@ public sealed record OnnxSettings
     /// <summary>Threads inside one operator; 0 lets ONNX Runtime use every core.</summary>
     public int IntraOpThreads { get; init; } = 2;
     public GraphOptimizationLevel Optimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>"none", "basic", "extended" or "all" (the default).</summary>
+    public static bool TryParseOptimization(string text, out GraphOptimizationLevel level)
+    {
+        level = text.Trim().ToLowerInvariant() switch
+        {
+            "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+            "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            _ => (GraphOptimizationLevel)(-1),
+        };
+        return level >= 0;
+    }
 }
 
 /// <summary>A created session and the execution provider that actually runs it.</summary>

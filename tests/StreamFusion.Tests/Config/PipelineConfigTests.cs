@@ -50,6 +50,7 @@ public class PipelineConfigTests
         var config = Parse("""
             vision:
               device: cpu
+              optimization: basic
               classes: [person, car]
               class_thresholds: { car: 0.25 }
               detect_fps: 5
@@ -70,6 +71,7 @@ public class PipelineConfigTests
         var a = config.Cameras[0].Vision;
         Assert.True(a.Enabled);
         Assert.Equal("cpu", a.Device.ToString());
+        Assert.Equal(Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC, a.Optimization);
         Assert.Equal(["person", "car"], a.Classes);
         Assert.Equal(0.25f, a.ClassThresholds["car"]);
         Assert.Equal((5.0, 3.0), (a.Motion.DetectFps, a.Motion.MaxSkip));
