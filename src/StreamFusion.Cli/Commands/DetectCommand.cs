@@ -29,7 +29,7 @@ public static class DetectCommand
         var classes = new Option<string?>("--classes") { Description = "report only these labels, e.g. person,car" };
         var detectFps = new Option<double>("--detect-fps") { Description = "analyse at most this many frames per second (0 = all)" };
         var noMotion = new Option<bool>("--no-motion-gate") { Description = "analyse static frames too" };
-        var denoise = new Option<string>("--denoise") { Description = "none, gaussian, bilateral or nlmeans", DefaultValueFactory = _ => "gaussian" };
+        var denoise = new Option<string>("--denoise") { Description = "none, gaussian, bilateral or nlmeans (see the README for what each does to detections)", DefaultValueFactory = _ => "none" };
         var embed = new Option<bool>("--embed") { Description = "add a MobileNetV2 appearance embedding per object (used by the tracker, written with --json)" };
         var command = new Command("detect", "Detect and track objects in an image or video")
         {
