@@ -8,6 +8,8 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
     ProbeCommand.Create(globals),
     ReplayCommand.Create(globals),
     DetectCommand.Create(globals),
+    AudioCommands.Features(globals),
+    AudioCommands.Audio(globals),
     RunCommand.Create(globals),
     DoctorCommand.Create(globals),
     BenchCommand.Create(globals),

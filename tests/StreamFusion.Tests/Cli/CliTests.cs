@@ -186,7 +186,35 @@ public class CliTests
         Assert.StartsWith("error: --device cuda:0: this ONNX Runtime build has no CUDAExecutionProvider", line);
     }
 
+    [Fact]
+    public void Features_dumps_the_mfcc_matrix_with_frame_pts()
+    {
+        var result = Processes.Cli("features", TestAssets.Media("jfk.wav"), "--mfcc");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("pts,c0,c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12", lines[0]);
+        Assert.Equal(1098, lines.Length - 1);
+        Assert.StartsWith("0.010,", lines[2]);
+        Assert.Equal(14, lines[^1].Split(',').Length);
+    }
+
+    [Fact]
+    public void Audio_prints_one_json_window_per_second_with_speech_and_events()
+    {
+        var result = Processes.Cli("audio", TestAssets.Media("jfk.wav"), "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var windows = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(11, windows.Count);
+        Assert.Equal(1.0, windows[1].GetProperty("speech").GetDouble(), 1);
+        Assert.Equal(13, windows[1].GetProperty("mfcc_mean").GetArrayLength());
+        Assert.Contains(windows, w => w.GetProperty("speech_segments").GetArrayLength() > 0);
+    }
+
     [Theory]
+    [InlineData("features")]
+    [InlineData("audio")]
     [InlineData("detect")]
     [InlineData("probe")]
     [InlineData("replay")]

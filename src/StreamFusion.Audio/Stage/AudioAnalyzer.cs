@@ -1,0 +1,227 @@
+using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Features;
+using StreamFusion.Audio.Vad;
+
+namespace StreamFusion.Audio.Stage;
+
+/// <summary>
+/// Streaming audio analysis on the media clock: decoded chunks go in; MFCC frames (25/10 ms), voice activity
+/// (32 ms chunks), levels and acoustic events come out, summarised per window. A jump in the input clock (a gap
+/// in a live stream) restarts the framing at the new PTS. Scratch buffers are reused.
+/// </summary>
+public sealed class AudioAnalyzer : IDisposable
+{
+    private readonly AudioSettings _settings;
+    private readonly MfccExtractor _mfcc;
+    private readonly IVoiceActivityDetector? _vad;
+    private readonly SpeechSegmenter _segmenter = new();
+    private readonly Queue<(double Pts, float Probability)> _recentSpeech = new(); // the last 2 s of VAD chunks
+    private readonly AcousticEventDetector _events;
+    private readonly float[] _cepstra;
+    private readonly double[] _previousLogMel;
+    private readonly int _highBandFirstBin;
+    private float[] _buffer = new float[16384];
+    private int _count;             // samples in the buffer
+    private int _mfccAt, _vadAt;    // next frame's first sample, as an index into the buffer
+    private double _bufferPts = double.NaN;
+    private bool _hasPreviousFrame;
+    private WindowAccumulator? _window;
+
+    /// <param name="vad">null skips voice activity (MFCC and events only)</param>
+    public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad)
+    {
+        _settings = settings;
+        _mfcc = new MfccExtractor(settings.Mfcc);
+        _vad = vad;
+        _events = new AcousticEventDetector(settings.Events, SpeechNear);
+        _cepstra = new float[settings.Mfcc.Cepstra];
+        _previousLogMel = new double[settings.Mfcc.MelBins];
+        _highBandFirstBin = settings.Mfcc.FirstMelBinAbove(2000);
+    }
+
+    public string VadName => _vad?.Name ?? "none";
+    public int SampleRate => _settings.Mfcc.SampleRate;
+
+    /// <summary>Called with every MFCC frame (pts, cepstra); the span is only valid during the call.</summary>
+    public Action<double, ReadOnlySpan<float>>? OnMfccFrame { get; set; }
+
+    public static AudioAnalyzer Load(AudioSettings settings, Action<string>? warn = null)
+    {
+        IVoiceActivityDetector vad;
+        if (settings.VadModelPath is { } path) vad = SileroVad.Load(path, settings.Onnx, warn);
+        else
+        {
+            warn?.Invoke("warning: no VAD model; using the energy fallback (louder-than-background, not voice)");
+            vad = new EnergyVad();
+        }
+        return new AudioAnalyzer(settings, vad);
+    }
+
+    /// <summary>Adds mono samples at the analysis rate starting at <paramref name="pts"/>; returns windows completed.</summary>
+    public List<AudioWindow> Push(ReadOnlySpan<float> samples, double pts)
+    {
+        var completed = new List<AudioWindow>();
+        var expected = _bufferPts + _count / (double)SampleRate;
+        if (double.IsNaN(_bufferPts) || Math.Abs(pts - expected) > 0.1)
+        {
+            _count = _mfccAt = _vadAt = 0;
+            _bufferPts = pts;
+        }
+        Append(samples);
+        RunVad(completed);
+        var length = _settings.Mfcc.FrameLength;
+        var shift = _settings.Mfcc.FrameShift;
+        while (_mfccAt + length <= _count)
+        {
+            var framePts = _bufferPts + _mfccAt / (double)SampleRate;
+            var frame = _buffer.AsSpan(_mfccAt, length);
+            _mfcc.Compute(frame, _cepstra);
+            var level = Levels.RmsDb(frame.Slice((length - shift) / 2, shift)); // the 10 ms at the frame's centre
+            var flux = SpectralFlux();
+            var highBand = HighBandShare();
+            OnMfccFrame?.Invoke(framePts, _cepstra);
+            Window(framePts, completed).AddFrame(_cepstra, level);
+            foreach (var e in _events.Push(framePts, shift / (double)SampleRate, level, flux, highBand)) Window(e.Start, completed).Events.Add(e);
+            _mfccAt += shift;
+        }
+        if (_vad is null) _vadAt = _mfccAt;
+        Compact();
+        return completed;
+    }
+
+    /// <summary>Voice activity runs ahead of the MFCC frames, so events can ask whether speech surrounds them.</summary>
+    private void RunVad(List<AudioWindow> completed)
+    {
+        if (_vad is null) return;
+        var chunk = _vad.ChunkSamples;
+        while (_vadAt + chunk <= _count)
+        {
+            var chunkPts = _bufferPts + _vadAt / (double)SampleRate;
+            var probability = _vad.Process(_buffer.AsSpan(_vadAt, chunk));
+            Window(chunkPts, completed).AddSpeech(probability);
+            if (_segmenter.Push(chunkPts, chunk / (double)SampleRate, probability) is { } segment) Window(segment.Start, completed).Speech.Add(segment);
+            _recentSpeech.Enqueue((chunkPts, probability));
+            while (_recentSpeech.Count > 0 && _recentSpeech.Peek().Pts < chunkPts - 2) _recentSpeech.Dequeue();
+            _vadAt += chunk;
+        }
+    }
+
+    private float SpeechNear(double start, double end)
+    {
+        var chunkLength = (_vad?.ChunkSamples ?? 0) / (double)SampleRate;
+        var highest = 0f;
+        foreach (var (pts, probability) in _recentSpeech)
+            if (pts < end && pts + chunkLength > start) highest = Math.Max(highest, probability);
+        return highest;
+    }
+
+    /// <summary>Ends the stream: closes open events and segments and returns the last window.</summary>
+    public List<AudioWindow> Finish()
+    {
+        var end = _bufferPts + _count / (double)SampleRate;
+        var completed = new List<AudioWindow>();
+        if (_window is null) return completed;
+        foreach (var e in _events.Finish(end)) _window.Events.Add(e);
+        if (_segmenter.Finish() is { } segment) _window.Speech.Add(segment);
+        completed.Add(_window.Build());
+        _window = null;
+        return completed;
+    }
+
+    private WindowAccumulator Window(double pts, List<AudioWindow> completed)
+    {
+        var start = Math.Floor(pts / _settings.WindowSeconds + 1e-9) * _settings.WindowSeconds;
+        if (_window is not null && start > _window.Start + 1e-9)
+        {
+            completed.Add(_window.Build());
+            _window = null;
+        }
+        return _window ??= new WindowAccumulator(start, start + _settings.WindowSeconds, _settings.Mfcc.Cepstra);
+    }
+
+    /// <summary>Share of the frame's mel energy above 2 kHz: high for broadband bursts, low for voiced speech.</summary>
+    private float HighBandShare()
+    {
+        var logMel = _mfcc.LastLogMel;
+        double high = 0, total = 0;
+        for (var m = 0; m < logMel.Length; m++)
+        {
+            var energy = Math.Exp(logMel[m]);
+            total += energy;
+            if (m >= _highBandFirstBin) high += energy;
+        }
+        return total <= 0 ? 0 : (float)(high / total);
+    }
+
+    private float SpectralFlux()
+    {
+        var logMel = _mfcc.LastLogMel;
+        double flux = 0;
+        if (_hasPreviousFrame)
+            for (var m = 0; m < logMel.Length; m++) flux += Math.Max(0, logMel[m] - _previousLogMel[m]);
+        logMel.CopyTo(_previousLogMel);
+        _hasPreviousFrame = true;
+        return (float)flux;
+    }
+
+    private void Append(ReadOnlySpan<float> samples)
+    {
+        if (_count + samples.Length > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _count + samples.Length));
+        samples.CopyTo(_buffer.AsSpan(_count));
+        _count += samples.Length;
+    }
+
+    /// <summary>Drops samples both consumers are done with, keeping the buffer index 0 at <c>_bufferPts</c>.</summary>
+    private void Compact()
+    {
+        var consumed = Math.Min(_mfccAt, _vadAt);
+        if (consumed < 8192) return;
+        _buffer.AsSpan(consumed, _count - consumed).CopyTo(_buffer);
+        _count -= consumed;
+        _mfccAt -= consumed;
+        _vadAt -= consumed;
+        _bufferPts += consumed / (double)SampleRate;
+    }
+
+    public void Dispose() => _vad?.Dispose();
+
+    private sealed class WindowAccumulator(double start, double end, int cepstra)
+    {
+        private readonly double[] _sum = new double[cepstra], _sumSquares = new double[cepstra];
+        private int _frames, _chunks, _speechChunks;
+        private double _power;
+        private float _peakDb = Levels.Silence, _maxSpeech;
+
+        public double Start => start;
+        public List<AcousticEvent> Events { get; } = [];
+        public List<SpeechSegment> Speech { get; } = [];
+
+        public void AddFrame(ReadOnlySpan<float> mfcc, float levelDb)
+        {
+            for (var c = 0; c < mfcc.Length; c++)
+            {
+                _sum[c] += mfcc[c];
+                _sumSquares[c] += (double)mfcc[c] * mfcc[c];
+            }
+            _power += Math.Pow(10, levelDb / 10);
+            _peakDb = Math.Max(_peakDb, levelDb);
+            _frames++;
+        }
+
+        public void AddSpeech(float probability)
+        {
+            _chunks++;
+            if (probability >= 0.5f) _speechChunks++;
+            _maxSpeech = Math.Max(_maxSpeech, probability);
+        }
+
+        public AudioWindow Build()
+        {
+            var n = Math.Max(1, _frames);
+            var mean = _sum.Select(s => (float)(s / n)).ToArray();
+            var std = _sumSquares.Select((s, c) => (float)Math.Sqrt(Math.Max(0, s / n - mean[c] * (double)mean[c]))).ToArray();
+            return new AudioWindow(start, end, _frames == 0 ? Levels.Silence : Levels.ToDb(_power / _frames), _peakDb, _maxSpeech,
+                _chunks == 0 ? 0 : _speechChunks / (float)_chunks, mean, std, Events, Speech);
+        }
+    }
+}

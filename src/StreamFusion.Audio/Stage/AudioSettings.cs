@@ -1,0 +1,13 @@
+using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Features;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Audio.Stage;
+
+/// <param name="VadModelPath">Silero VAD model; null uses the energy fallback</param>
+/// <param name="WindowSeconds">length of the summary windows, aligned to multiples on the media clock</param>
+public sealed record AudioSettings(string? VadModelPath, OnnxSettings Onnx, double WindowSeconds = 1.0)
+{
+    public MfccSettings Mfcc { get; init; } = new();
+    public EventSettings Events { get; init; } = new();
+}

@@ -1,0 +1,13 @@
+using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Vad;
+
+namespace StreamFusion.Audio.Stage;
+
+/// <summary>
+/// What was heard in one window of the media clock: loudness, speech probability (the highest of its 32 ms VAD
+/// chunks) and fraction, MFCC statistics, and the events and speech segments that closed during it (each with its
+/// own start and end, which may lie in earlier windows). The fusion stage joins these with video and transcript.
+/// </summary>
+public sealed record AudioWindow(
+    double Start, double End, float RmsDb, float PeakDb, float SpeechProbability, float SpeechFraction,
+    float[] MfccMean, float[] MfccStd, IReadOnlyList<AcousticEvent> Events, IReadOnlyList<SpeechSegment> Speech);
