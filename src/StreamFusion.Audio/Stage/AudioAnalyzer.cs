@@ -1,3 +1,4 @@
+using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
 using StreamFusion.Audio.Vad;
@@ -17,6 +18,7 @@ public sealed class AudioAnalyzer : IDisposable
     private readonly SpeechSegmenter _segmenter = new();
     private readonly Queue<(double Pts, float Probability)> _recentSpeech = new(); // the last 2 s of VAD chunks
     private readonly AcousticEventDetector _events;
+    private readonly AudioDenoiser? _denoiser;
     private readonly float[] _cepstra;
     private readonly double[] _previousLogMel;
     private readonly int _highBandFirstBin;
@@ -37,6 +39,7 @@ public sealed class AudioAnalyzer : IDisposable
         _cepstra = new float[settings.Mfcc.Cepstra];
         _previousLogMel = new double[settings.Mfcc.MelBins];
         _highBandFirstBin = settings.Mfcc.FirstMelBinAbove(2000);
+        _denoiser = settings.Denoise.Enabled ? new AudioDenoiser(settings.Denoise, settings.Mfcc.SampleRate) : null;
     }
 
     public string VadName => _vad?.Name ?? "none";
@@ -60,7 +63,18 @@ public sealed class AudioAnalyzer : IDisposable
     /// <summary>Adds mono samples at the analysis rate starting at <paramref name="pts"/>; returns windows completed.</summary>
     public List<AudioWindow> Push(ReadOnlySpan<float> samples, double pts)
     {
+        if (_denoiser is not null)
+        {
+            var (cleaned, cleanedPts) = _denoiser.Process(samples, pts);
+            return Analyse(cleaned, cleanedPts);
+        }
+        return Analyse(samples, pts);
+    }
+
+    private List<AudioWindow> Analyse(ReadOnlySpan<float> samples, double pts)
+    {
         var completed = new List<AudioWindow>();
+        if (samples.IsEmpty) return completed;
         var expected = _bufferPts + _count / (double)SampleRate;
         if (double.IsNaN(_bufferPts) || Math.Abs(pts - expected) > 0.1)
         {

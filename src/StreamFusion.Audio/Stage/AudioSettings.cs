@@ -1,3 +1,4 @@
+using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
 using StreamFusion.Vision.Onnx;
@@ -10,4 +11,6 @@ public sealed record AudioSettings(string? VadModelPath, OnnxSettings Onnx, doub
 {
     public MfccSettings Mfcc { get; init; } = new();
     public EventSettings Events { get; init; } = new();
+    /// <summary>Off by default: measured +6.3 dB SNR on speech in white noise, but it changes the MFCCs.</summary>
+    public AudioDenoiseSettings Denoise { get; init; } = new();
 }

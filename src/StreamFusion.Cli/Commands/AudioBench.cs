@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using StreamFusion.Audio.Features;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>
+/// `streamfusion bench audio`: MFCC throughput on one core as a real-time factor, side by side with
+/// torchaudio.compliance.kaldi.mfcc (one thread, float32) on the same samples in the same run
+/// (tests/bench/mfcc_torchaudio.py through Debian's /usr/bin/python3).
+/// </summary>
+public static class AudioBench
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "audio to analyse", DefaultValueFactory = _ => "asset:media/jfk.wav" };
+        var repeat = new Option<int>("--repeat") { Description = "passes over the audio per measurement", DefaultValueFactory = _ => 10 };
+        var command = new Command("audio", "MFCC real-time factor on one core vs torchaudio on the same samples") { file, repeat };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        {
+            var path = await globals.Locator(parse).ResolveUriAsync(parse.GetValue(file)!, cancellation);
+            var repeats = Math.Max(1, parse.GetValue(repeat));
+            var samples = Decode(path);
+            var seconds = samples.Length / 16000.0;
+            var extractor = new MfccExtractor(new MfccSettings());
+            // Warm up for a second: .NET promotes hot code to its optimised tier after a short delay, and a
+            // pipeline that runs for hours only ever sees that tier.
+            var warmUp = Stopwatch.StartNew();
+            while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) extractor.ComputeAll(samples);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < repeats; i++) extractor.ComputeAll(samples);
+            var ours = clock.Elapsed.TotalSeconds / repeats;
+
+            Console.Out.WriteLine($"MFCC benchmark: {Path.GetFileName(path)}, {seconds:F1} s of audio, {extractor.FrameCount(samples.Length)} frames, one thread, mean of {repeats} passes");
+            Console.Out.WriteLine($"{"implementation",-44} {"ms/pass",9} {"x real time",12} {"vs torchaudio",14}");
+            var torch = Torchaudio(samples, repeats);
+            Row("StreamFusion MfccExtractor", ours, seconds, torch);
+            if (torch is { } t) Row("torchaudio compliance.kaldi.mfcc (float32)", t, seconds, t);
+            else Console.Out.WriteLine("torchaudio: not available (needs /usr/bin/python3 with python3-torchaudio)");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void Row(string name, double secondsPerPass, double audioSeconds, double? baseline) =>
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-44} {secondsPerPass * 1000,9:F2} {audioSeconds / secondsPerPass,11:F0}x {(baseline is { } b ? $"{b / secondsPerPass:F2}x" : "-"),14}"));
+
+    private static double? Torchaudio(float[] samples, int repeats)
+    {
+        var script = RepositoryFile("tests/bench/mfcc_torchaudio.py");
+        if (script is null || !File.Exists("/usr/bin/python3")) return null;
+        var raw = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples.AsSpan()).ToArray());
+            var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { script, raw, repeats.ToString(CultureInfo.InvariantCulture) }) info.ArgumentList.Add(arg);
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("seconds").GetDouble() : null;
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
+
+    private static float[] Decode(string path)
+    {
+        using var source = MediaSource.Open(path, new MediaSourceOptions { Video = false, Subtitles = false, AudioSampleRate = 16000 });
+        var samples = new List<float>();
+        while (source.ReadNext() is { } item)
+            using (item)
+                if (item is AudioChunk chunk) samples.AddRange(chunk.Samples.ToArray());
+        return samples.ToArray();
+    }
+
+    private static string? RepositoryFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "StreamFusion.sln"))) return Path.Combine(dir.FullName, relative);
+        return null;
+    }
+}
