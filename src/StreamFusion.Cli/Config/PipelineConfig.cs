@@ -14,6 +14,7 @@ public sealed record QueueSettings(int Capacity, EdgePolicy Policy)
 public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSourceOptions Decode, QueueSettings Queues)
 {
     public VisionConfig Vision { get; init; } = new();
+    public AudioConfig Audio { get; init; } = new();
 }
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>

@@ -31,6 +31,7 @@ public static partial class PipelineConfigLoader
         var decodeDefaults = ReadDecode(root.Section("decode"), new MediaSourceOptions());
         var queueDefaults = ReadQueues(root.Section("queues"), QueueSettings.Replay);
         var visionDefaults = VisionConfigReader.Read(root.Section("vision"), new VisionConfig());
+        var audioDefaults = AudioConfigReader.Read(root.Section("audio"), new AudioConfig());
 
         var cameras = new List<CameraConfig>();
         var cameraSections = root.Sections("cameras");
@@ -48,8 +49,11 @@ public static partial class PipelineConfigLoader
             var decode = ReadDecode(camera.Section("decode"), decodeDefaults);
             var queues = ReadQueues(camera.Section("queues"), queueDefaults);
             var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults);
+            var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
             camera.RejectUnknownKeys();
-            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision });
+                        // Audio analysis fixes the rate the decoder resamples to.
+            if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };
+            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision, Audio = audio });
         }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);

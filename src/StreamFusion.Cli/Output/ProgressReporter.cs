@@ -48,6 +48,7 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         var queued = string.Join(",", camera.Edges.Select(e => $"{e.Counters.Depth}/{e.Counters.Capacity}"));
         var c = camera.Counters;
         var vision = camera.InferenceProvider is null ? "" : $" analysed={c.AnalysedFrames} objects={c.Objects} tracks={c.Tracks}";
+        vision += camera.VoiceActivity is null ? "" : $" speech={c.SpeechSegments} sounds={c.SoundEvents}";
         return string.Create(CultureInfo.InvariantCulture,
             $"[{camera.Camera.Id}] {Position(camera)} frames={frames} fps={fps:F1}{vision} audio={c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
             $"cues={c.SubtitleCues} dropped={camera.Dropped} corrupt={camera.DecodeStats.CorruptPackets} queue={queued}");
@@ -68,6 +69,7 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         var c = camera.Counters;
         var stats = camera.DecodeStats;
         var vision = camera.InferenceProvider is null ? "" : $", {c.AnalysedFrames} frames analysed, {c.Objects} objects, {c.Tracks} tracks";
+        vision += camera.VoiceActivity is null ? "" : $", {c.AudioWindows} audio windows, {c.SpeechSegments} speech segments, {c.SoundEvents} sound events";
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{camera.Camera.Id}] {outcome} in {elapsed.TotalSeconds:F2}s: {c.VideoFrames} frames ({c.VideoFrames / Math.Max(elapsed.TotalSeconds, 1e-9):F1} fps), " +
             $"audio {c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F2}s, {c.SubtitleCues} cues, {camera.Dropped} dropped, " +

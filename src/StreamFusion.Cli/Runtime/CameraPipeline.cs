@@ -1,3 +1,4 @@
+using StreamFusion.Audio.Stage;
 using StreamFusion.Cli.Config;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
@@ -8,33 +9,44 @@ using StreamFusion.Vision.Stage;
 namespace StreamFusion.Cli.Runtime;
 
 /// <summary>
-/// One camera's stages: decode → vision (when enabled) → consume. The consuming end counts what arrives, hands
-/// analyses to an optional sink (the detect verb's writer) and releases pooled buffers; the audio, fusion and
-/// Kafka stages take its place as they are built.
+/// One camera's stages: decode → route → vision (when enabled) and audio (when enabled) → consume. The route
+/// stage counts every decoded item and sends frames and audio to their stages; the consuming ends count what
+/// arrives and hand analyses to an optional sink (the detect verb's writer). The fusion and Kafka stages take the
+/// consumers' place as they are built.
 /// </summary>
 public sealed class CameraPipeline : IDisposable
 {
     private readonly Pipeline _pipeline;
     private readonly DecodeStage _decode;
     private readonly VisionAnalyzer? _vision;
+    private readonly AudioAnalyzer? _audio;
 
-    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, Func<FrameAnalysis, ValueTask>? analysisSink)
+    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio, Func<FrameAnalysis, ValueTask>? analysisSink)
     {
         Camera = camera;
         _vision = vision;
+        _audio = audio;
         _decode = new DecodeStage(source, camera.Pacing);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
-        var decoded = _pipeline.AddEdge<MediaItem>("decode→next", camera.Queues.Capacity, camera.Queues.Policy);
+        var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
+        var decoded = _pipeline.AddEdge<MediaItem>("decode→route", capacity, policy);
         _pipeline.AddBlockingSource("decode", stop => _decode.Run(decoded, stop), decoded);
-        if (vision is null)
+
+        var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, policy);
+        var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", capacity, policy);
+        _pipeline.AddStage("route", abort => RouteAsync(decoded, frames, sound, abort), [.. new IPipelineEdge?[] { frames, sound }.OfType<IPipelineEdge>()]);
+        if (vision is not null)
         {
-            _pipeline.AddStage("consume", abort => ConsumeMediaAsync(decoded, abort));
-            return;
+            var analysed = _pipeline.AddEdge<FrameAnalysis>("vision→consume", capacity, EdgePolicy.Wait);
+            _pipeline.AddStage("vision", abort => new VisionStage(vision).RunAsync(frames!, analysed, abort), analysed);
+            _pipeline.AddStage("consume-vision", abort => ConsumeAsync(analysed, Counters.Count, analysisSink, abort));
         }
-        var analysed = _pipeline.AddEdge<FrameAnalysis>("vision→consume", camera.Queues.Capacity, EdgePolicy.Wait);
-        var stage = new VisionStage(vision, Counters.Count);
-        _pipeline.AddStage("vision", abort => stage.RunAsync(decoded, analysed, abort), analysed);
-        _pipeline.AddStage("consume", abort => ConsumeAnalysesAsync(analysed, analysisSink, abort));
+        if (audio is not null)
+        {
+            var heard = _pipeline.AddEdge<AudioWindow>("audio→consume", capacity, EdgePolicy.Wait);
+            _pipeline.AddStage("audio", abort => new AudioStage(audio).RunAsync(sound!, heard, abort), heard);
+            _pipeline.AddStage("consume-audio", abort => ConsumeAsync(heard, Counters.Count, null, abort));
+        }
     }
 
     public CameraConfig Camera { get; }
@@ -45,6 +57,7 @@ public sealed class CameraPipeline : IDisposable
     public DecodeStats DecodeStats => _decode.Source.Stats;
     public long Dropped => _pipeline.TotalDropped;
     public string? InferenceProvider => _vision?.Provider;
+    public string? VoiceActivity => _audio?.VadName;
 
     /// <summary>
     /// With inference in the pipeline, "auto" decoder threads means one: single-threaded decoding outpaces the
@@ -55,18 +68,22 @@ public sealed class CameraPipeline : IDisposable
         withVision && decode.DecoderThreads == 0 ? decode with { DecoderThreads = 1 } : decode;
 
     /// <summary>Opens the camera's source and loads its models; media and model errors surface here, before any stage starts.</summary>
-    public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision,
+    public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
         Func<FrameAnalysis, ValueTask>? analysisSink, Action<string> warn, CancellationToken stop)
     {
-        var analyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
+        VisionAnalyzer? visionAnalyzer = null;
+        AudioAnalyzer? audioAnalyzer = null;
         try
         {
-            var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, analyzer is not null), stop);
-            return new CameraPipeline(camera, source, analyzer, analysisSink);
+            visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
+            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, warn);
+            var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, visionAnalyzer is not null), stop);
+            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink);
         }
         catch
         {
-            analyzer?.Dispose();
+            visionAnalyzer?.Dispose();
+            audioAnalyzer?.Dispose();
             throw;
         }
     }
@@ -79,21 +96,23 @@ public sealed class CameraPipeline : IDisposable
         if (_decode.Truncation is { } truncated) throw truncated;
     }
 
-    private async Task ConsumeMediaAsync(PipelineEdge<MediaItem> input, CancellationToken abort)
+    private async Task RouteAsync(PipelineEdge<MediaItem> input, PipelineEdge<MediaItem>? frames, PipelineEdge<MediaItem>? sound, CancellationToken abort)
     {
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
-            using (item)
-                Counters.Count(item);
+            Counters.Count(item);
+            var target = item switch { VideoFrame => frames, AudioChunk => sound, _ => null };
+            if (target is null) item.Dispose();
+            else await target.WriteAsync(item, abort).ConfigureAwait(false);
         }
     }
 
-    private async Task ConsumeAnalysesAsync(PipelineEdge<FrameAnalysis> input, Func<FrameAnalysis, ValueTask>? sink, CancellationToken abort)
+    private static async Task ConsumeAsync<T>(PipelineEdge<T> input, Action<T> count, Func<T, ValueTask>? sink, CancellationToken abort)
     {
-        await foreach (var analysis in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
+        await foreach (var result in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
-            Counters.Count(analysis);
-            if (sink is not null) await sink(analysis).ConfigureAwait(false);
+            count(result);
+            if (sink is not null) await sink(result).ConfigureAwait(false);
         }
     }
 
@@ -101,5 +120,6 @@ public sealed class CameraPipeline : IDisposable
     {
         _decode.Source.Dispose();
         _vision?.Dispose();
+        _audio?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using StreamFusion.Audio.Stage;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Stage;
 
@@ -6,13 +7,16 @@ namespace StreamFusion.Cli.Runtime;
 /// <summary>What went through a camera's pipeline, updated by its stages, read by progress.</summary>
 public sealed class MediaCounters
 {
-    private long _videoFrames, _audioSamples, _subtitleCues, _analysedFrames, _objects, _tracks;
+    private long _videoFrames, _audioSamples, _subtitleCues, _analysedFrames, _objects, _tracks, _audioWindows, _soundEvents, _speechSegments;
 
     public long VideoFrames => Interlocked.Read(ref _videoFrames);
     public long SubtitleCues => Interlocked.Read(ref _subtitleCues);
     public long AnalysedFrames => Interlocked.Read(ref _analysedFrames);
     public long Objects => Interlocked.Read(ref _objects);
     public long Tracks => Interlocked.Read(ref _tracks);
+    public long AudioWindows => Interlocked.Read(ref _audioWindows);
+    public long SoundEvents => Interlocked.Read(ref _soundEvents);
+    public long SpeechSegments => Interlocked.Read(ref _speechSegments);
     public double AudioSeconds(int sampleRate) => Interlocked.Read(ref _audioSamples) / (double)sampleRate;
 
     public void Count(MediaItem item)
@@ -23,6 +27,13 @@ public sealed class MediaCounters
             case AudioChunk audio: Interlocked.Add(ref _audioSamples, audio.SampleCount); break;
             case SubtitleCue: Interlocked.Increment(ref _subtitleCues); break;
         }
+    }
+
+    public void Count(AudioWindow window)
+    {
+        Interlocked.Increment(ref _audioWindows);
+        Interlocked.Add(ref _soundEvents, window.Events.Count);
+        Interlocked.Add(ref _speechSegments, window.Speech.Count);
     }
 
     public void Count(FrameAnalysis analysis)

@@ -7,8 +7,7 @@ namespace StreamFusion.Vision.Stage;
 /// The pipeline stage: takes decoded items, analyses video frames, releases every item, and writes one
 /// <see cref="FrameAnalysis"/> per analysed frame, then a closing record with the tracks still open.
 /// </summary>
-/// <param name="countItem">sees every decoded item before it is released (for counters)</param>
-public sealed class VisionStage(VisionAnalyzer analyzer, Action<MediaItem>? countItem = null)
+public sealed class VisionStage(VisionAnalyzer analyzer)
 {
     public async Task RunAsync(PipelineEdge<MediaItem> input, PipelineEdge<FrameAnalysis> output, CancellationToken abort)
     {
@@ -19,7 +18,6 @@ public sealed class VisionStage(VisionAnalyzer analyzer, Action<MediaItem>? coun
             FrameAnalysis? analysis = null;
             using (item)
             {
-                countItem?.Invoke(item);
                 if (item is VideoFrame frame)
                 {
                     (lastPts, width, height) = (frame.Pts, frame.Width, frame.Height);

@@ -146,6 +146,16 @@ public class CliTests
     }
 
     [Fact]
+    public void A_pipeline_with_vision_and_audio_sees_the_face_and_hears_the_sentence()
+    {
+        var result = Processes.Cli("run", Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "pipelines", "talking-face.yaml"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("listening (VAD: silero)", result.Stderr);
+        Assert.Matches(@"\[face\] completed .* 75 frames .* [1-9]\d* objects, [1-9]\d* tracks, 3 audio windows, 1 speech segments, 0 sound events", result.Stdout);
+    }
+
+    [Fact]
     public void Bad_arguments_exit_2_with_a_pointer_to_help()
     {
         var result = Processes.Cli("replay", "x.mp4", "--policy", "sometimes");

@@ -83,6 +83,45 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Audio_settings_are_read_and_set_the_decoder_rate()
+    {
+        var config = Parse("""
+            audio:
+              vad_model: none
+              window: 500ms
+              mfcc: { sample_rate: 8000, mel_bins: 20, cepstra: 12 }
+              denoise: { high_pass_hz: 100 }
+            cameras:
+              - { id: a, uri: a.mp4 }
+              - { id: b, uri: b.mp4, audio: { enabled: false } }
+            """);
+
+        var a = config.Cameras[0];
+        Assert.True(a.Audio.Enabled);
+        Assert.Equal(("none", 0.5, 8000, 12), (a.Audio.VadModel, a.Audio.WindowSeconds, a.Audio.Mfcc.SampleRate, a.Audio.Mfcc.Cepstra));
+        Assert.Equal(8000, a.Decode.AudioSampleRate);
+        Assert.True(a.Audio.Denoise.Enabled);
+        Assert.Equal(100, a.Audio.Denoise.HighPassHz);
+        Assert.False(config.Cameras[1].Audio.Enabled);
+        Assert.Equal(16000, config.Cameras[1].Decode.AudioSampleRate);
+    }
+
+    [Fact]
+    public void Audio_mistakes_are_located()
+    {
+        var error = Invalid("""
+            audio:
+              mfcc: { mel_bins: 10, cepstra: 13 }
+              events: { loud_dbfs: 3 }
+            cameras:
+              - { id: a, uri: a.mp4 }
+            """);
+
+        Assert.Contains(error.Errors, e => e.Key == "audio.mfcc.cepstra" && e.Problem == "must not exceed mel_bins (10)");
+        Assert.Contains(error.Errors, e => e.Key == "audio.events.loud_dbfs" && e.Line == 3);
+    }
+
+    [Fact]
     public void Vision_mistakes_are_located()
     {
         var error = Invalid("""
