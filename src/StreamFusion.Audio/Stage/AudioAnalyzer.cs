@@ -2,6 +2,8 @@ using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
 using StreamFusion.Audio.Vad;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
 
 namespace StreamFusion.Audio.Stage;
 
@@ -127,6 +129,20 @@ public sealed class AudioAnalyzer : IDisposable
         foreach (var (pts, probability) in _recentSpeech)
             if (pts < end && pts + chunkLength > start) highest = Math.Max(highest, probability);
         return highest;
+    }
+
+    /// <summary>Runs a whole file or stream's audio track (resampled to the analysis rate) through the analyzer.</summary>
+    /// <returns>every window; none for media without audio</returns>
+    public List<AudioWindow> AnalyseMedia(string uri, CancellationToken cancellation = default)
+    {
+        using var source = MediaSource.Open(uri, new MediaSourceOptions { Video = false, Subtitles = false, AudioSampleRate = SampleRate }, cancellation);
+        using var stop = cancellation.Register(source.Interrupt);
+        var windows = new List<AudioWindow>();
+        while (source.ReadNext() is { } item)
+            using (item)
+                if (item is AudioChunk chunk) windows.AddRange(Push(chunk.Samples.Span, chunk.Pts));
+        windows.AddRange(Finish());
+        return windows;
     }
 
     /// <summary>Ends the stream: closes open events and segments and returns the last window.</summary>

@@ -31,7 +31,7 @@ public static class AudioCommands
             var pts = new List<double>();
             var rows = new List<float>();
             using (var analyzer = new AudioAnalyzer(settings, vad: null) { OnMfccFrame = (t, c) => { pts.Add(t); rows.AddRange(c); } })
-                Analyse(path, analyzer, cancellation);
+                analyzer.AnalyseMedia(path, cancellation);
             var width = settings.Mfcc.Cepstra;
             var values = rows.ToArray();
             var delta = parse.GetValue(deltas) ? StreamFusion.Audio.Features.MfccExtractor.Deltas(values, width) : null;
@@ -72,26 +72,13 @@ public static class AudioCommands
             var vadPath = vad == "none" ? null : await assets.ResolveUriAsync(vad, cancellation);
             var settings = new AudioSettings(vadPath, new OnnxSettings { Device = InferenceDevice.Cpu }, parse.GetValue(window));
             using var analyzer = AudioAnalyzer.Load(settings, message => Console.Error.WriteLine(message));
-            var windows = Analyse(path, analyzer, cancellation);
+            var windows = analyzer.AnalyseMedia(path, cancellation);
             foreach (var w in windows)
                 Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w));
             Console.Error.WriteLine($"{windows.Count} windows, {windows.Sum(w => w.Events.Count)} events, {windows.Sum(w => w.Speech.Count)} speech segments (VAD: {analyzer.VadName})");
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Decodes the audio track (16 kHz mono) through the analyzer; media without audio gives no windows.</summary>
-    private static List<AudioWindow> Analyse(string path, AudioAnalyzer analyzer, CancellationToken cancellation)
-    {
-        using var source = MediaSource.Open(path, new MediaSourceOptions { Video = false, Subtitles = false, AudioSampleRate = analyzer.SampleRate }, cancellation);
-        using var stop = cancellation.Register(source.Interrupt);
-        var windows = new List<AudioWindow>();
-        while (source.ReadNext() is { } item)
-            using (item)
-                if (item is AudioChunk chunk) windows.AddRange(analyzer.Push(chunk.Samples.Span, chunk.Pts));
-        windows.AddRange(analyzer.Finish());
-        return windows;
     }
 
     private static string MfccJson(AudioSettings settings, List<double> pts, float[] values, float[]? deltas, int width)

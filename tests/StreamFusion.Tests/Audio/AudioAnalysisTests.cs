@@ -26,13 +26,7 @@ public class AudioAnalysisTests
     private static List<AudioWindow> AnalyseMedia(string file, AudioSettings settings)
     {
         using var analyzer = AudioAnalyzer.Load(settings);
-        using var source = MediaSource.Open(TestAssets.Media(file), new MediaSourceOptions { Video = false });
-        var windows = new List<AudioWindow>();
-        while (source.ReadNext() is { } item)
-            using (item)
-                if (item is AudioChunk chunk) windows.AddRange(analyzer.Push(chunk.Samples.Span, chunk.Pts));
-        windows.AddRange(analyzer.Finish());
-        return windows;
+        return analyzer.AnalyseMedia(TestAssets.Media(file));
     }
 
     /// <summary>A hand clap: a broadband burst decaying with a 12 ms time constant.</summary>
