@@ -28,13 +28,14 @@ public static class ErrorReporter
     }
 
     private static bool IsKnown(Exception error) =>
-        error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException;
+        error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException
+            or StreamFusion.Fusion.Transcripts.TranscriptFormatException;
 
     public static int ExitCode(Exception error) => error switch
     {
         ConfigException or ArgumentException => ExitCodes.BadUsage,
         DeviceUnavailableException => ExitCodes.DeviceUnavailable,
-        ModelException or FileNotFoundException => ExitCodes.BadInput,
+        ModelException or FileNotFoundException or StreamFusion.Fusion.Transcripts.TranscriptFormatException => ExitCodes.BadInput,
         MediaNetworkException => ExitCodes.Network,
         MediaNotFoundException or MediaFormatException or MediaTruncatedException or UnsupportedMediaException or AssetNotFoundException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,

@@ -3,12 +3,17 @@ using System.Text.RegularExpressions;
 using StreamFusion.Cli.Config;
 using StreamFusion.Cli.Runtime;
 using StreamFusion.Core.Pipeline;
+using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
 
 namespace StreamFusion.Cli.Commands;
 
-/// <summary>`streamfusion replay`: runs the pipeline over recorded footage, lossless by default.</summary>
+/// <summary>
+/// `streamfusion replay`: runs the whole pipeline (decode → vision, audio → fusion) over recorded footage, lossless
+/// by default, printing per-second stats and, with --out, writing one JSON record per window.
+/// </summary>
 public static partial class ReplayCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -26,9 +31,15 @@ public static partial class ReplayCommand
         var policy = new Option<string>("--policy") { Description = "full-queue policy: wait (lossless) or drop-oldest", DefaultValueFactory = _ => "wait" };
         policy.AcceptOnlyFromAmong("wait", "drop-oldest");
         var interval = new Option<double>("--stats-interval") { Description = "seconds between stats lines", DefaultValueFactory = _ => 1.0 };
-        var command = new Command("replay", "Run the pipeline over a recorded file and print per-second stats")
+        var transcript = new Option<string?>("--transcript") { Description = "sidecar transcript: .srt, .vtt or .align (GRID word timings)" };
+        var output = new Option<string?>("--out") { Description = "write the fused records (JSON lines, schemas/streamfusion.detection.v1) to this file" };
+        var keywords = new Option<string?>("--keywords") { Description = "watch list for the transcript, e.g. help,police,fire" };
+        var redact = new Option<string>("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
+        redact.AcceptOnlyFromAmong("none", "keywords", "full");
+        var noVision = new Option<bool>("--no-vision") { Description = "skip detection and tracking" };
+        var command = new Command("replay", "Run the pipeline over a recorded file: stats per second, records with --out")
         {
-            file, speed, realtime, camera, width, height, audioRate, noAudio, noSubtitles, queue, policy, interval,
+            file, speed, realtime, camera, width, height, audioRate, noAudio, noSubtitles, queue, policy, interval, transcript, output, keywords, redact, noVision,
         };
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
@@ -46,10 +57,23 @@ public static partial class ReplayCommand
                 Audio = !parse.GetValue(noAudio),
                 Subtitles = !parse.GetValue(noSubtitles),
             };
-            var cameraConfig = new CameraConfig(parse.GetValue(camera) ?? CameraIdFrom(path), path, pacing, decode, new QueueSettings(parse.GetValue(queue), edgePolicy));
+            var cameraConfig = new CameraConfig(parse.GetValue(camera) ?? CameraIdFrom(path), path, pacing, decode, new QueueSettings(parse.GetValue(queue), edgePolicy))
+            {
+                Vision = new VisionConfig { Enabled = !parse.GetValue(noVision) },
+                Audio = new AudioConfig { Enabled = !parse.GetValue(noAudio) },
+            };
             var config = new PipelineConfig(null, null, [cameraConfig], TimeSpan.FromSeconds(parse.GetValue(interval)), PipelineConfig.DefaultDrainTimeout);
+            var segments = parse.GetValue(transcript) is { } sidecar ? SubtitleFileReader.Read(sidecar) : [];
+            TranscriptRedaction.TryParse(parse.GetValue(redact)!, out var redaction);
+            var fusion = new FusionSettings
+            {
+                Keywords = (parse.GetValue(keywords) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Redaction = redaction,
+            };
+            await using var records = parse.GetValue(output) is { } outputPath ? new StreamWriter(outputPath) : null;
+            var setup = new FusionSetup(fusion, segments, record => records?.WriteLine(RecordJson.Serialize(record)));
             using var shutdown = new ShutdownSignal();
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token);
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, fusion: setup);
             return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
         }));
         return command;

@@ -70,6 +70,7 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         var stats = camera.DecodeStats;
         var vision = camera.InferenceProvider is null ? "" : $", {c.AnalysedFrames} frames analysed, {c.Objects} objects, {c.Tracks} tracks";
         vision += camera.VoiceActivity is null ? "" : $", {c.AudioWindows} audio windows, {c.SpeechSegments} speech segments, {c.SoundEvents} sound events";
+        vision += c.Records == 0 ? "" : $", {c.Records} records, {c.Incidents} incidents";
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{camera.Camera.Id}] {outcome} in {elapsed.TotalSeconds:F2}s: {c.VideoFrames} frames ({c.VideoFrames / Math.Max(elapsed.TotalSeconds, 1e-9):F1} fps), " +
             $"audio {c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F2}s, {c.SubtitleCues} cues, {camera.Dropped} dropped, " +

@@ -1,6 +1,8 @@
 using StreamFusion.Audio.Stage;
 using StreamFusion.Cli.Config;
 using StreamFusion.Core.Pipeline;
+using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Stage;
@@ -9,11 +11,14 @@ using StreamFusion.Vision.Stage;
 namespace StreamFusion.Cli.Runtime;
 
 /// <summary>
-/// One camera's stages: decode → route → vision (when enabled) and audio (when enabled) → consume. The route
-/// stage counts every decoded item and sends frames and audio to their stages; the consuming ends count what
-/// arrives and hand analyses to an optional sink (the detect verb's writer). The fusion and Kafka stages take the
-/// consumers' place as they are built.
+/// One camera's stages: decode → route → vision and audio (each when enabled) → fuse (when records are wanted)
+/// or consume. The route stage counts every decoded item and sends frames, audio and subtitle cues on; fuse joins
+/// analyses, audio windows and transcript into window records for the record sink; without fusion the consuming
+/// ends count what arrives and hand analyses to an optional sink (the detect verb's writer).
 /// </summary>
+/// <param name="Settings">scoring; <paramref name="Transcript"/>: sidecar segments known up front</param>
+public sealed record FusionSetup(FusionSettings Settings, IReadOnlyList<TranscriptSegment> Transcript, Action<FusedRecord> RecordSink);
+
 public sealed class CameraPipeline : IDisposable
 {
     private readonly Pipeline _pipeline;
@@ -21,7 +26,11 @@ public sealed class CameraPipeline : IDisposable
     private readonly VisionAnalyzer? _vision;
     private readonly AudioAnalyzer? _audio;
 
-    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio, Func<FrameAnalysis, ValueTask>? analysisSink)
+    private readonly WindowFuser? _fuser;
+    private readonly object _fuserLock = new();
+
+    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio,
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion)
     {
         Camera = camera;
         _vision = vision;
@@ -34,19 +43,29 @@ public sealed class CameraPipeline : IDisposable
 
         var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, policy);
         var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", capacity, policy);
+        if (fusion is not null)
+            _fuser = new WindowFuser(fusion.Settings, camera.Id, video: vision is not null && source.Info.Video is not null,
+                audio: audio is not null && source.Info.Audio is not null, fusion.Transcript);
         _pipeline.AddStage("route", abort => RouteAsync(decoded, frames, sound, abort), [.. new IPipelineEdge?[] { frames, sound }.OfType<IPipelineEdge>()]);
+        PipelineEdge<FrameAnalysis>? analysed = null;
+        PipelineEdge<AudioWindow>? heard = null;
         if (vision is not null)
         {
-            var analysed = _pipeline.AddEdge<FrameAnalysis>("vision→consume", capacity, EdgePolicy.Wait);
+            analysed = _pipeline.AddEdge<FrameAnalysis>("vision→next", capacity, EdgePolicy.Wait);
             _pipeline.AddStage("vision", abort => new VisionStage(vision).RunAsync(frames!, analysed, abort), analysed);
-            _pipeline.AddStage("consume-vision", abort => ConsumeAsync(analysed, Counters.Count, analysisSink, abort));
         }
         if (audio is not null)
         {
-            var heard = _pipeline.AddEdge<AudioWindow>("audio→consume", capacity, EdgePolicy.Wait);
+            heard = _pipeline.AddEdge<AudioWindow>("audio→next", capacity, EdgePolicy.Wait);
             _pipeline.AddStage("audio", abort => new AudioStage(audio).RunAsync(sound!, heard, abort), heard);
-            _pipeline.AddStage("consume-audio", abort => ConsumeAsync(heard, Counters.Count, null, abort));
         }
+        if (fusion is not null)
+        {
+            _pipeline.AddStage("fuse", abort => FuseAsync(analysed, heard, fusion.RecordSink, abort));
+            return;
+        }
+        if (analysed is not null) _pipeline.AddStage("consume-vision", abort => ConsumeAsync(analysed, Counters.Count, analysisSink, abort));
+        if (heard is not null) _pipeline.AddStage("consume-audio", abort => ConsumeAsync(heard, Counters.Count, null, abort));
     }
 
     public CameraConfig Camera { get; }
@@ -67,21 +86,25 @@ public sealed class CameraPipeline : IDisposable
     public static MediaSourceOptions DecodeOptions(MediaSourceOptions decode, bool withVision) =>
         withVision && decode.DecoderThreads == 0 ? decode with { DecoderThreads = 1 } : decode;
 
-    /// <summary>Opens the camera's source and loads its models; media and model errors surface here, before any stage starts.</summary>
+    /// <summary>
+    /// Opens the camera's source, then loads its models: a bad input fails first and alone, and media and model
+    /// errors all surface here, before any stage starts.
+    /// </summary>
     public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, Action<string> warn, CancellationToken stop)
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, Action<string> warn, CancellationToken stop)
     {
+        var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, vision is not null), stop);
         VisionAnalyzer? visionAnalyzer = null;
         AudioAnalyzer? audioAnalyzer = null;
         try
         {
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
             audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, warn);
-            var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, visionAnalyzer is not null), stop);
-            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink);
+            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink, fusion);
         }
         catch
         {
+            source.Dispose();
             visionAnalyzer?.Dispose();
             audioAnalyzer?.Dispose();
             throw;
@@ -101,10 +124,40 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             Counters.Count(item);
+            if (item is SubtitleCue cue && _fuser is not null)
+                lock (_fuserLock) _fuser.Add(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle"));
             var target = item switch { VideoFrame => frames, AudioChunk => sound, _ => null };
             if (target is null) item.Dispose();
             else await target.WriteAsync(item, abort).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Feeds analyses and audio windows, as each arrives, into the fuser; records leave in window order.</summary>
+    private async Task FuseAsync(PipelineEdge<FrameAnalysis>? analysed, PipelineEdge<AudioWindow>? heard, Action<FusedRecord> sink, CancellationToken abort)
+    {
+        void Publish(List<FusedRecord> records)
+        {
+            foreach (var record in records)
+            {
+                Counters.Count(record);
+                sink(record);
+            }
+        }
+
+        async Task Feed<T>(PipelineEdge<T>? input, Action<T> count, Func<T, List<FusedRecord>> add)
+        {
+            if (input is null) return;
+            await foreach (var result in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
+            {
+                count(result);
+                lock (_fuserLock) Publish(add(result));
+            }
+        }
+
+        await Task.WhenAll(
+            Feed(analysed, Counters.Count, _fuser!.Add),
+            Feed(heard, Counters.Count, _fuser!.Add)).ConfigureAwait(false);
+        lock (_fuserLock) Publish(_fuser.Finish());
     }
 
     private static async Task ConsumeAsync<T>(PipelineEdge<T> input, Action<T> count, Func<T, ValueTask>? sink, CancellationToken abort)

@@ -1,4 +1,5 @@
 using StreamFusion.Audio.Stage;
+using StreamFusion.Fusion.Fuse;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Stage;
 
@@ -7,7 +8,7 @@ namespace StreamFusion.Cli.Runtime;
 /// <summary>What went through a camera's pipeline, updated by its stages, read by progress.</summary>
 public sealed class MediaCounters
 {
-    private long _videoFrames, _audioSamples, _subtitleCues, _analysedFrames, _objects, _tracks, _audioWindows, _soundEvents, _speechSegments;
+    private long _videoFrames, _audioSamples, _subtitleCues, _analysedFrames, _objects, _tracks, _audioWindows, _soundEvents, _speechSegments, _records, _incidents;
 
     public long VideoFrames => Interlocked.Read(ref _videoFrames);
     public long SubtitleCues => Interlocked.Read(ref _subtitleCues);
@@ -17,6 +18,14 @@ public sealed class MediaCounters
     public long AudioWindows => Interlocked.Read(ref _audioWindows);
     public long SoundEvents => Interlocked.Read(ref _soundEvents);
     public long SpeechSegments => Interlocked.Read(ref _speechSegments);
+    public long Records => Interlocked.Read(ref _records);
+    public long Incidents => Interlocked.Read(ref _incidents);
+
+    public void Count(FusedRecord record)
+    {
+        Interlocked.Increment(ref _records);
+        if (record.Incident?.State == "start") Interlocked.Increment(ref _incidents);
+    }
     public double AudioSeconds(int sampleRate) => Interlocked.Read(ref _audioSamples) / (double)sampleRate;
 
     public void Count(MediaItem item)

@@ -14,10 +14,11 @@ public static class PipelineRunner
     private static readonly TimeSpan SlowOpenNotice = TimeSpan.FromSeconds(1);
 
     /// <param name="analysisSink">receives every camera's frame analyses (the detect verb's writer)</param>
+    /// <param name="fusion">when set, cameras fuse their windows into records for its sink</param>
     public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, FusionSetup? fusion = null)
     {
-        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, analysisSink, stop)).ToList();
+        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, analysisSink, fusion, stop)).ToList();
         try
         {
             await Task.WhenAll(opening);
@@ -64,7 +65,7 @@ public static class PipelineRunner
     }
 
     private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, CancellationToken stop)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, CancellationToken stop)
     {
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
         var vision = camera.Vision.Enabled ? await camera.Vision.ResolveAsync(assets, stop) : null;
@@ -73,7 +74,7 @@ public static class PipelineRunner
         // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
-        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
+        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, fusion, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
             CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");

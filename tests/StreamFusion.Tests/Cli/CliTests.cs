@@ -51,12 +51,12 @@ public class CliTests
 
             Assert.True(result.Elapsed < TimeSpan.FromSeconds(10), $"{verb} took {result.Elapsed}");
             Assert.Equal(exitCode, result.ExitCode);
-            // Informational "[camera] opened: ..." lines may precede it; the error itself is one last line.
+            // Informational "[camera] opened: ..." and "[camera] warning: ..." lines may precede it; the error itself is one last line.
             var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var line = Assert.Single(lines, l => l.StartsWith("error: "));
             Assert.Equal(line, lines[^1]);
             Assert.Contains(message, line);
-            Assert.All(lines[..^1], l => Assert.Matches(@"^\[[\w.-]+\] opened: ", l));
+            Assert.All(lines[..^1], l => Assert.Matches(@"^\[[\w.-]+\] (opened|warning): ", l));
         }
     }
 

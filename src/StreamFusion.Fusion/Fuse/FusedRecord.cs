@@ -1,0 +1,22 @@
+namespace StreamFusion.Fusion.Fuse;
+
+/// <summary>One camera window joined across modalities: the output record, serialised per schemas/streamfusion.detection.v1.schema.json.</summary>
+public sealed record FusedRecord(
+    string Id, string Camera, double Start, double End, DateTimeOffset Wallclock,
+    IReadOnlyList<FusedObject> Objects, FusedAudio? Audio, FusedTranscript Transcript,
+    double Score, string Severity, IReadOnlyList<string> Reasons, IncidentState? Incident)
+{
+    public const string Schema = "streamfusion.detection.v1";
+}
+
+/// <summary>The best sighting of one tracked object in the window; box [x, y, w, h] normalised to the frame.</summary>
+public sealed record FusedObject(string Label, double Score, double[] Box, int Track);
+
+public sealed record FusedEvent(string Kind, double Start, double End, double Score);
+
+public sealed record FusedAudio(double RmsDb, double Speech, IReadOnlyList<FusedEvent> Events, IReadOnlyList<double> MfccMean);
+
+public sealed record FusedTranscript(string Text, IReadOnlyList<string> Keywords);
+
+/// <summary>An incident's id (camera and start time, so replays give the same ids), its state and what caused it.</summary>
+public sealed record IncidentState(string Id, string State, double Start, IReadOnlyList<string> Reasons);

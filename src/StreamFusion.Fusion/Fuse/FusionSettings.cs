@@ -1,0 +1,25 @@
+using StreamFusion.Fusion.Transcripts;
+
+namespace StreamFusion.Fusion.Fuse;
+
+/// <summary>
+/// How windows are scored. Each cue contributes weight × strength (0..1) and the fused score is the noisy-or
+/// 1 − Π(1 − contribution): any one strong cue raises it, several together raise it further.
+/// </summary>
+public sealed record FusionSettings
+{
+    public double WindowSeconds { get; init; } = 1.0;
+    /// <summary>Per object label: how much its presence weighs (by its best detection score).</summary>
+    public IReadOnlyDictionary<string, double> ObjectWeights { get; init; } = new Dictionary<string, double> { ["person"] = 0.35 };
+    public double SpeechWeight { get; init; } = 0.25;
+    public double KeywordWeight { get; init; } = 0.5;
+    public double ImpulseWeight { get; init; } = 0.45;
+    public double LoudWeight { get; init; } = 0.35;
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public Redaction Redaction { get; init; } = Redaction.None;
+    /// <summary>Windows at or above this fused score form incidents.</summary>
+    public double IncidentThreshold { get; init; } = 0.5;
+    public double LowSeverity { get; init; } = 0.3;
+    public double MediumSeverity { get; init; } = 0.5;
+    public double HighSeverity { get; init; } = 0.75;
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using StreamFusion.Audio.Stage;
+using StreamFusion.Fusion.Transcripts;
+using StreamFusion.Vision.Stage;
+
+namespace StreamFusion.Fusion.Fuse;
+
+/// <summary>
+/// Joins one camera's vision analyses, audio windows and transcript segments into fixed windows of the media clock.
+/// A window is closed when every enabled modality has moved past its end (so slow modalities are waited for, and
+/// replaying the same input gives the same windows), then scored, explained and passed through the incident
+/// tracker. Records come out in window order.
+/// </summary>
+public sealed class WindowFuser
+{
+    private readonly FusionSettings _settings;
+    private readonly string _camera;
+    private readonly bool _video, _audio;
+    private readonly KeywordWatchList _keywords;
+    private readonly IncidentTracker _incidents;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly SortedDictionary<long, Window> _open = [];
+    private readonly List<TranscriptSegment> _transcript = [];
+    private double _videoWatermark = double.NegativeInfinity, _audioWatermark = double.NegativeInfinity;
+    private long _nextToEmit = long.MinValue;
+
+    /// <param name="video">whether vision analyses will arrive (the fuser waits for them)</param>
+    /// <param name="audio">whether audio windows will arrive</param>
+    /// <param name="clock">wall clock for the records' wallclock field</param>
+    public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null, Func<DateTimeOffset>? clock = null)
+    {
+        _settings = settings;
+        _camera = camera;
+        _video = video;
+        _audio = audio;
+        _keywords = new KeywordWatchList(settings.Keywords);
+        _incidents = new IncidentTracker(camera, settings.IncidentThreshold);
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        if (transcript is not null) _transcript.AddRange(transcript);
+    }
+
+    public List<FusedRecord> Add(FrameAnalysis analysis)
+    {
+        if (!analysis.EndOfStream)
+        {
+            var window = WindowAt(analysis.Pts);
+            foreach (var o in analysis.Objects)
+            {
+                if (window.Objects.TryGetValue(o.TrackId, out var best) && best.Score >= o.Detection.Score) continue;
+                var b = o.Detection.Box.Normalize(analysis.Width, analysis.Height);
+                window.Objects[o.TrackId] = new FusedObject(o.Detection.Label, Math.Round(o.Detection.Score, 4),
+                    [Math.Round(b.X, 5), Math.Round(b.Y, 5), Math.Round(b.Width, 5), Math.Round(b.Height, 5)], o.TrackId);
+            }
+        }
+        _videoWatermark = Math.Max(_videoWatermark, analysis.Pts);
+        return Emit();
+    }
+
+    public List<FusedRecord> Add(AudioWindow audio)
+    {
+        var window = WindowAt(audio.Start + 1e-9);
+        window.Audio = audio;
+        foreach (var e in audio.Events) WindowAt(e.Start).Events.Add(e); // events belong to the window they start in
+        _audioWatermark = Math.Max(_audioWatermark, audio.End);
+        return Emit();
+    }
+
+    /// <summary>A transcript segment (subtitle cue, live speech-to-text) for windows not yet emitted.</summary>
+    public void Add(TranscriptSegment segment) => _transcript.Add(segment);
+
+    /// <summary>End of input: emits every open window.</summary>
+    public List<FusedRecord> Finish()
+    {
+        _videoWatermark = _audioWatermark = double.PositiveInfinity;
+        var records = Emit();
+        records.AddRange(CloseIncident());
+        return records;
+    }
+
+    private Window WindowAt(double pts)
+    {
+        var index = (long)Math.Floor(pts / _settings.WindowSeconds + 1e-9);
+        if (_nextToEmit == long.MinValue) _nextToEmit = index;
+        index = Math.Max(index, _nextToEmit); // late data joins the oldest open window
+        if (!_open.TryGetValue(index, out var window)) _open[index] = window = new Window(index);
+        return window;
+    }
+
+    private List<FusedRecord> Emit()
+    {
+        var records = new List<FusedRecord>();
+        if (_nextToEmit == long.MinValue) return records;
+        var watermark = Math.Min(_video ? _videoWatermark : double.PositiveInfinity, _audio ? _audioWatermark : double.PositiveInfinity);
+        var finishing = double.IsPositiveInfinity(watermark);
+        // Every window up to the watermark is emitted, empty ones included; at the end, up to the last with data.
+        while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds <= watermark + 1e-9)
+        {
+            var window = _open.GetValueOrDefault(_nextToEmit) ?? new Window(_nextToEmit);
+            _open.Remove(_nextToEmit);
+            records.Add(Score(window));
+            _nextToEmit++;
+        }
+        return records;
+    }
+
+    private List<FusedRecord> CloseIncident()
+    {
+        var end = _nextToEmit * _settings.WindowSeconds;
+        var closing = _incidents.Next(end, 0, []);
+        return closing is null ? [] : [Build(new Window(_nextToEmit), 0, "none", [], closing)];
+    }
+
+    private FusedRecord Score(Window window)
+    {
+        var start = window.Index * _settings.WindowSeconds;
+        var end = start + _settings.WindowSeconds;
+        var reasons = new List<(string Kind, string Text, double Contribution)>();
+        foreach (var group in window.Objects.Values.GroupBy(o => o.Label))
+        {
+            if (!_settings.ObjectWeights.TryGetValue(group.Key, out var weight)) continue;
+            var best = group.MaxBy(o => o.Score)!;
+            reasons.Add((group.Key, Invariant($"{group.Key} present (track {best.Track}, score {best.Score:F2})"), weight * best.Score));
+        }
+        if (window.Audio is { } audio)
+        {
+            if (audio.SpeechProbability >= 0.5)
+                reasons.Add(("speech", Invariant($"speech (p={audio.SpeechProbability:F2})"), _settings.SpeechWeight * audio.SpeechProbability));
+        }
+        foreach (var e in window.Events.GroupBy(e => e.Kind).Select(g => g.MaxBy(e => e.Score)!))
+        {
+            var weight = e.Kind == "impulse" ? _settings.ImpulseWeight : _settings.LoudWeight;
+            reasons.Add((e.Kind, Invariant($"{e.Kind} at {e.Start:F2}s ({e.PeakDb:F0} dBFS)"), weight * e.Score));
+        }
+        var text = string.Join(" ", _transcript.Where(s => s.Start < end && s.End > start).OrderBy(s => s.Start).Select(s => s.Text));
+        var keywords = _keywords.IsEmpty || text.Length == 0 ? [] : _keywords.Find(text);
+        if (keywords.Count > 0)
+            reasons.Add(("keyword", $"keyword {string.Join(", ", keywords.Select(k => $"'{k}'"))}", _settings.KeywordWeight));
+        var score = 1 - reasons.Aggregate(1.0, (product, r) => product * (1 - Math.Clamp(r.Contribution, 0, 1)));
+        score = Math.Round(score, 4);
+        var severity = score >= _settings.HighSeverity ? "high" : score >= _settings.MediumSeverity ? "medium" : score >= _settings.LowSeverity ? "low" : "none";
+        var incident = _incidents.Next(start, score, reasons.Select(r => r.Kind));
+        var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords);
+        return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript);
+    }
+
+    private FusedRecord Build(Window window, double score, string severity, IReadOnlyList<string> reasons, IncidentState? incident, FusedTranscript? transcript = null)
+    {
+        var start = window.Index * _settings.WindowSeconds;
+        FusedAudio? audio = window.Audio is { } a
+            ? new FusedAudio(Math.Round(a.RmsDb, 1), Math.Round(a.SpeechProbability, 3),
+                window.Events.Select(e => new FusedEvent(e.Kind, Math.Round(e.Start, 3), Math.Round(e.End, 3), Math.Round(e.Score, 3))).ToList(),
+                a.MfccMean.Select(v => Math.Round((double)v, 3)).ToList())
+            : null;
+        return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _clock(),
+            window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class Window(long index)
+    {
+        public long Index { get; } = index;
+        public Dictionary<int, FusedObject> Objects { get; } = [];
+        public AudioWindow? Audio { get; set; }
+        public List<StreamFusion.Audio.Events.AcousticEvent> Events { get; } = [];
+    }
+}
