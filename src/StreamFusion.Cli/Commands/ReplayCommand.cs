@@ -61,9 +61,9 @@ public static partial class ReplayCommand
             {
                 Vision = new VisionConfig { Enabled = !parse.GetValue(noVision) },
                 Audio = new AudioConfig { Enabled = !parse.GetValue(noAudio) },
+                TranscriptFile = parse.GetValue(transcript),
             };
             var config = new PipelineConfig(null, null, [cameraConfig], TimeSpan.FromSeconds(parse.GetValue(interval)), PipelineConfig.DefaultDrainTimeout);
-            var segments = parse.GetValue(transcript) is { } sidecar ? SubtitleFileReader.Read(sidecar) : [];
             TranscriptRedaction.TryParse(parse.GetValue(redact)!, out var redaction);
             var fusion = new FusionSettings
             {
@@ -71,7 +71,7 @@ public static partial class ReplayCommand
                 Redaction = redaction,
             };
             await using var records = parse.GetValue(output) is { } outputPath ? new StreamWriter(outputPath) : null;
-            var setup = new FusionSetup(fusion, segments, record => records?.WriteLine(RecordJson.Serialize(record)));
+            var setup = new FusionSetup(fusion, record => records?.WriteLine(RecordJson.Serialize(record)));
             using var shutdown = new ShutdownSignal();
             var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, fusion: setup);
             return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;

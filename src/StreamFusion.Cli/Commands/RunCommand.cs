@@ -2,6 +2,7 @@ using System.CommandLine;
 using StreamFusion.Cli.Config;
 using StreamFusion.Cli.Runtime;
 using StreamFusion.Core.Pipeline;
+using StreamFusion.Fusion.Fuse;
 
 namespace StreamFusion.Cli.Commands;
 
@@ -22,7 +23,9 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
             using var shutdown = new ShutdownSignal();
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token);
+            await using var records = config.RecordsFile is { } path ? new StreamWriter(path) : null;
+            var fusion = records is null ? null : new FusionSetup(config.Fusion, record => records.WriteLine(RecordJson.Serialize(record)));
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, fusion: fusion);
             return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
         }));
         return command;

@@ -15,12 +15,18 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
 {
     public VisionConfig Vision { get; init; } = new();
     public AudioConfig Audio { get; init; } = new();
+    /// <summary>Sidecar transcript for replay (.srt, .vtt, .align), joined by the fusion stage.</summary>
+    public string? TranscriptFile { get; init; }
 }
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
 public sealed record PipelineConfig(
     string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
 {
+    public StreamFusion.Fusion.Fuse.FusionSettings Fusion { get; init; } = new();
+    /// <summary>Where fused records go: a JSON-lines file (Kafka arrives with the publishing stage); null fuses nothing.</summary>
+    public string? RecordsFile { get; init; }
+
     public static readonly TimeSpan DefaultStatsInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(10);
 }

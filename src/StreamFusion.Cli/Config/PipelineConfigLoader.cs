@@ -50,14 +50,24 @@ public static partial class PipelineConfigLoader
             var queues = ReadQueues(camera.Section("queues"), queueDefaults);
             var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults);
             var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
+            var transcript = camera.String("transcript");
             camera.RejectUnknownKeys();
                         // Audio analysis fixes the rate the decoder resamples to.
             if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };
-            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision, Audio = audio });
+            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision, Audio = audio, TranscriptFile = transcript });
+        }
+        var fusion = FusionConfigReader.Read(root.Section("fusion"));
+        string? records = null;
+        if (root.Section("output") is { } output)
+        {
+            records = output.String("jsonl");
+            if (records is not null && !Path.IsPathRooted(records))
+                records = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", records));
+            output.RejectUnknownKeys();
         }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
-        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout);
+        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records };
     }
 
     private static MediaSourceOptions ReadDecode(YamlSection? section, MediaSourceOptions defaults)

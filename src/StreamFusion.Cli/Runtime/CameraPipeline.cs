@@ -16,8 +16,9 @@ namespace StreamFusion.Cli.Runtime;
 /// analyses, audio windows and transcript into window records for the record sink; without fusion the consuming
 /// ends count what arrives and hand analyses to an optional sink (the detect verb's writer).
 /// </summary>
-/// <param name="Settings">scoring; <paramref name="Transcript"/>: sidecar segments known up front</param>
-public sealed record FusionSetup(FusionSettings Settings, IReadOnlyList<TranscriptSegment> Transcript, Action<FusedRecord> RecordSink);
+/// <param name="Settings">windowing and scoring</param>
+/// <param name="RecordSink">receives every camera's records, in window order per camera</param>
+public sealed record FusionSetup(FusionSettings Settings, Action<FusedRecord> RecordSink);
 
 public sealed class CameraPipeline : IDisposable
 {
@@ -30,7 +31,7 @@ public sealed class CameraPipeline : IDisposable
     private readonly object _fuserLock = new();
 
     private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion)
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript)
     {
         Camera = camera;
         _vision = vision;
@@ -45,7 +46,7 @@ public sealed class CameraPipeline : IDisposable
         var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", capacity, policy);
         if (fusion is not null)
             _fuser = new WindowFuser(fusion.Settings, camera.Id, video: vision is not null && source.Info.Video is not null,
-                audio: audio is not null && source.Info.Audio is not null, fusion.Transcript);
+                audio: audio is not null && source.Info.Audio is not null, transcript);
         _pipeline.AddStage("route", abort => RouteAsync(decoded, frames, sound, abort), [.. new IPipelineEdge?[] { frames, sound }.OfType<IPipelineEdge>()]);
         PipelineEdge<FrameAnalysis>? analysed = null;
         PipelineEdge<AudioWindow>? heard = null;
@@ -90,8 +91,9 @@ public sealed class CameraPipeline : IDisposable
     /// Opens the camera's source, then loads its models: a bad input fails first and alone, and media and model
     /// errors all surface here, before any stage starts.
     /// </summary>
+    /// <param name="transcript">sidecar transcript segments for the fusion stage</param>
     public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, Action<string> warn, CancellationToken stop)
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, Action<string> warn, CancellationToken stop)
     {
         var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, vision is not null), stop);
         VisionAnalyzer? visionAnalyzer = null;
@@ -100,7 +102,7 @@ public sealed class CameraPipeline : IDisposable
         {
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
             audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, warn);
-            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink, fusion);
+            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink, fusion, transcript);
         }
         catch
         {

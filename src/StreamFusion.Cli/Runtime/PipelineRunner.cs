@@ -3,6 +3,7 @@ using StreamFusion.Cli.Config;
 using StreamFusion.Cli.Output;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Pipeline;
+using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Vision.Stage;
 
@@ -70,11 +71,14 @@ public static class PipelineRunner
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
         var vision = camera.Vision.Enabled ? await camera.Vision.ResolveAsync(assets, stop) : null;
         var audio = camera.Audio.Enabled ? await camera.Audio.ResolveAsync(assets, stop) : null;
+        var transcript = fusion is not null && camera.TranscriptFile is { } sidecar
+            ? SubtitleFileReader.Read(await assets.ResolveUriAsync(ResolveRelative(sidecar, config.SourceFile), stop))
+            : [];
         Func<FrameAnalysis, ValueTask>? sink = analysisSink is null ? null : analysis => analysisSink(camera, analysis);
         // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
-        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, fusion, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
+        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, fusion, transcript, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
             CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");

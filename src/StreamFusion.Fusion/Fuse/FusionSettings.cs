@@ -9,6 +9,11 @@ namespace StreamFusion.Fusion.Fuse;
 public sealed record FusionSettings
 {
     public double WindowSeconds { get; init; } = 1.0;
+    /// <summary>
+    /// How far (media seconds) the fastest modality may run ahead before a window is closed without the slowest:
+    /// a stalled audio track on a live camera must not hold every window back.
+    /// </summary>
+    public double MaxLateness { get; init; } = 3.0;
     /// <summary>Per object label: how much its presence weighs (by its best detection score).</summary>
     public IReadOnlyDictionary<string, double> ObjectWeights { get; init; } = new Dictionary<string, double> { ["person"] = 0.35 };
     public double SpeechWeight { get; init; } = 0.25;

@@ -90,8 +90,11 @@ public sealed class WindowFuser
     {
         var records = new List<FusedRecord>();
         if (_nextToEmit == long.MinValue) return records;
-        var watermark = Math.Min(_video ? _videoWatermark : double.PositiveInfinity, _audio ? _audioWatermark : double.PositiveInfinity);
-        var finishing = double.IsPositiveInfinity(watermark);
+        double video = _video ? _videoWatermark : double.PositiveInfinity, audio = _audio ? _audioWatermark : double.PositiveInfinity;
+        var slowest = Math.Min(video, audio);
+        var fastest = _video && _audio ? Math.Max(video, audio) : slowest;
+        var watermark = Math.Max(slowest, fastest - _settings.MaxLateness);
+        var finishing = double.IsPositiveInfinity(slowest);
         // Every window up to the watermark is emitted, empty ones included; at the end, up to the last with data.
         while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds <= watermark + 1e-9)
         {

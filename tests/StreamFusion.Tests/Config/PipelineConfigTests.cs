@@ -122,6 +122,47 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Fusion_output_and_transcript_settings_are_read()
+    {
+        var config = PipelineConfigLoader.Parse("/srv/pipelines/lobby.yaml", new StringReader("""
+            fusion:
+              window: 2s
+              max_lateness: 500ms
+              object_weights: { person: 0.5, dog: 0.1 }
+              keywords: [help, "call the police"]
+              redaction: keywords
+              incident_threshold: 0.6
+            output: { jsonl: records/lobby.jsonl }
+            cameras:
+              - { id: a, uri: a.mp4, transcript: a.srt }
+            """));
+
+        Assert.Equal((2.0, 0.5, 0.6), (config.Fusion.WindowSeconds, config.Fusion.MaxLateness, config.Fusion.IncidentThreshold));
+        Assert.Equal((0.5, 0.1), (config.Fusion.ObjectWeights["person"], config.Fusion.ObjectWeights["dog"]));
+        Assert.Equal(["help", "call the police"], config.Fusion.Keywords);
+        Assert.Equal(StreamFusion.Fusion.Transcripts.Redaction.KeywordsOnly, config.Fusion.Redaction);
+        Assert.Equal("/srv/pipelines/records/lobby.jsonl", config.RecordsFile);
+        Assert.Equal("a.srt", config.Cameras[0].TranscriptFile);
+    }
+
+    [Fact]
+    public void Fusion_mistakes_are_located()
+    {
+        var error = Invalid("""
+            fusion:
+              redaction: some
+              object_weights: { person: 2 }
+            output: { file: x.jsonl }
+            cameras:
+              - { id: a, uri: a.mp4 }
+            """);
+
+        Assert.Contains(error.Errors, e => e.Key == "fusion.redaction" && e.Line == 2);
+        Assert.Contains(error.Errors, e => e.Key == "fusion.object_weights.person");
+        Assert.Contains(error.Errors, e => e.Key == "output.file" && e.Problem.StartsWith("unknown setting"));
+    }
+
+    [Fact]
     public void Vision_mistakes_are_located()
     {
         var error = Invalid("""

@@ -1,0 +1,102 @@
+using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Stage;
+using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Transcripts;
+using StreamFusion.Vision.Detection;
+using StreamFusion.Vision.Stage;
+using StreamFusion.Vision.Tracking;
+
+namespace StreamFusion.Tests.Fusion;
+
+public class WindowFuserTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    private static FrameAnalysis Frame(double pts, params (string Label, float Score, int Track)[] objects) =>
+        new(0, pts, 100, 100, objects.Select(o => new TrackedObject(new DetectedObject(0, o.Label, o.Score, new BoundingBox(10, 10, 20, 40)), o.Track, TrackState.Confirmed)).ToList(), []);
+
+    private static AudioWindow Heard(double start, float speech, params AcousticEvent[] events) =>
+        new(start, start + 1, -20, -10, speech, speech, new float[13], new float[13], events, []);
+
+    [Fact]
+    public void Windows_wait_for_the_slower_modality_then_come_out_in_order()
+    {
+        var fuser = new WindowFuser(new FusionSettings(), "cam", video: true, audio: true, clock: () => Noon);
+
+        Assert.Empty(fuser.Add(Frame(0.5, ("person", 0.9f, 1))));
+        Assert.Empty(fuser.Add(Frame(1.5)));        // window 0 still waits for audio
+        var first = fuser.Add(Heard(0, 0.9f));       // audio reaches 1.0: window 0 closes
+
+        var record = Assert.Single(first);
+        Assert.Equal(("cam@0.000", 0.0, 1.0), (record.Id, record.Start, record.End));
+        Assert.Equal("person", Assert.Single(record.Objects).Label);
+        Assert.Equal(Noon, record.Wallclock);
+    }
+
+    [Fact]
+    public void A_stalled_modality_holds_windows_back_no_longer_than_the_lateness_bound()
+    {
+        var fuser = new WindowFuser(new FusionSettings { MaxLateness = 2 }, "cam", video: true, audio: true);
+        fuser.Add(Heard(0, 0));
+
+        var emitted = Enumerable.Range(1, 50).SelectMany(i => fuser.Add(Frame(i * 0.1))).ToList(); // video to 5.0 s, audio stuck at 1.0
+
+        Assert.Equal([0.0, 1.0, 2.0], emitted.Select(r => r.Start)); // windows ending by 5.0 − 2 = 3.0
+    }
+
+    [Fact]
+    public void Score_reasons_and_severity_follow_the_cues()
+    {
+        var settings = new FusionSettings { Keywords = ["help"] };
+        var fuser = new WindowFuser(settings, "cam", video: true, audio: true,
+            [new TranscriptSegment(0.2, 0.8, "Help me!", "srt")]);
+        fuser.Add(Frame(0.5, ("person", 0.8f, 7)));
+        fuser.Add(Frame(1.0));
+
+        var record = Assert.Single(fuser.Add(Heard(0, 0.95f, new AcousticEvent("impulse", 0.4, 0.45, 0.9f, -6))));
+
+        // 1 − (1 − 0.35·0.8)(1 − 0.25·0.95)(1 − 0.45·0.9)(1 − 0.5)
+        var expected = 1 - (1 - 0.35 * 0.8) * (1 - 0.25 * 0.95) * (1 - 0.45 * 0.9) * 0.5;
+        Assert.Equal(expected, record.Score, 3);
+        Assert.Equal("high", record.Severity);
+        Assert.Equal(["help"], record.Transcript.Keywords);
+        Assert.Contains("person present (track 7, score 0.80)", record.Reasons);
+        Assert.Contains(record.Reasons, r => r.StartsWith("impulse at 0.40s"));
+        Assert.Equal(("cam@0.000", "start"), (record.Incident!.Id, record.Incident.State));
+    }
+
+    [Fact]
+    public void An_incident_ends_on_the_first_quiet_window_and_replays_give_the_same_id()
+    {
+        string[] Run()
+        {
+            var fuser = new WindowFuser(new FusionSettings(), "gate", video: false, audio: true);
+            var records = new List<FusedRecord>();
+            foreach (var (start, speech) in new[] { (0.0, 0f), (1.0, 1f), (2.0, 1f), (3.0, 0f) })
+                records.AddRange(fuser.Add(Heard(start, speech, speech > 0 ? [new AcousticEvent("sustained-loud", start, start + 1, 1f, -5)] : [])));
+            records.AddRange(fuser.Finish());
+            return records.Select(r => $"{r.Start}:{r.Incident?.Id}:{r.Incident?.State}").ToArray();
+        }
+
+        var first = Run();
+
+        Assert.Equal(["0::", "1:gate@1.000:start", "2:gate@1.000:update", "3:gate@1.000:end"], first);
+        Assert.Equal(first, Run());
+    }
+
+    [Fact]
+    public void Redaction_controls_the_transcript_text_in_records()
+    {
+        FusedRecord Record(Redaction redaction)
+        {
+            var fuser = new WindowFuser(new FusionSettings { Keywords = ["fire"], Redaction = redaction }, "cam", video: false, audio: true,
+                [new TranscriptSegment(0, 1, "there is a fire on floor two", "srt")]);
+            return fuser.Add(Heard(0, 1)).Single();
+        }
+
+        Assert.Equal("there is a fire on floor two", Record(Redaction.None).Transcript.Text);
+        Assert.Equal("fire", Record(Redaction.KeywordsOnly).Transcript.Text);
+        Assert.Equal("", Record(Redaction.Full).Transcript.Text);
+        Assert.Equal(["fire"], Record(Redaction.Full).Transcript.Keywords);
+    }
+}
