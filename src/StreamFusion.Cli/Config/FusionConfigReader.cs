@@ -12,13 +12,7 @@ public static class FusionConfigReader
         var defaults = new FusionSettings();
         if (section is null) return defaults;
         var weights = new Dictionary<string, double>(defaults.ObjectWeights);
-        foreach (var (label, text) in section.StringMap("object_weights"))
-        {
-            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1)
-                weights[label] = weight;
-            else
-                section.Error(null, $"object_weights.{label}", $"expected a weight from 0 to 1, got '{text}'");
-        }
+        foreach (var (label, weight) in section.NumberMap("object_weights", 0, 1, "a weight")) weights[label] = weight;
         var settings = defaults with
         {
             WindowSeconds = section.Duration("window", TimeSpan.FromSeconds(defaults.WindowSeconds)).TotalSeconds,

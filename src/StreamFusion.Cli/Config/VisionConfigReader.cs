@@ -13,13 +13,7 @@ public static class VisionConfigReader
     {
         if (section is null) return defaults;
         var thresholds = new Dictionary<string, float>(defaults.ClassThresholds);
-        foreach (var (label, text) in section.StringMap("class_thresholds"))
-        {
-            if (float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1)
-                thresholds[label] = value;
-            else
-                section.Error(null, $"class_thresholds.{label}", $"expected a score from 0 to 1, got '{text}'");
-        }
+        foreach (var (label, value) in section.NumberMap("class_thresholds", 0, 1, "a score")) thresholds[label] = (float)value;
         var config = defaults with
         {
             Enabled = section.Bool("enabled", true),

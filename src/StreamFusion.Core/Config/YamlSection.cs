@@ -128,6 +128,20 @@ public sealed class YamlSection
         return null;
     }
 
+    /// <summary>A map of names to numbers within a range (per-class thresholds, weights).</summary>
+    public IReadOnlyDictionary<string, double> NumberMap(string key, double min, double max, string what)
+    {
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, text) in StringMap(key))
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+                numbers[name] = value;
+            else
+                Error(Find(key), $"{key}.{name}", $"expected {what} from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, got '{text}'");
+        }
+        return numbers;
+    }
+
     /// <summary>A free-form string map (e.g. FFmpeg options), values kept as written.</summary>
     public IReadOnlyDictionary<string, string> StringMap(string key)
     {
