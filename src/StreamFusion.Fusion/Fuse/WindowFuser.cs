@@ -152,7 +152,7 @@ public sealed class WindowFuser
         FusedAudio? audio = window.Audio is { } a
             ? new FusedAudio(Math.Round(a.RmsDb, 1), Math.Round(a.SpeechProbability, 3),
                 window.Events.Select(e => new FusedEvent(e.Kind, Math.Round(e.Start, 3), Math.Round(e.End, 3), Math.Round(e.Score, 3))).ToList(),
-                a.MfccMean.Select(v => Math.Round((double)v, 3)).ToList())
+                a.MfccMean.Select(v => Math.Round((double)v, 3) + 0.0).ToList()) // + 0.0 turns -0 into 0
             : null;
         return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _clock(),
             window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident);
