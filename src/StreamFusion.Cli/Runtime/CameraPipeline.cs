@@ -29,6 +29,7 @@ public sealed class CameraPipeline : IDisposable
 
     private readonly WindowFuser? _fuser;
     private readonly object _fuserLock = new();
+    private readonly Action<FusedRecord>? _recordSink;
 
     private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio,
         Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript)
@@ -44,6 +45,7 @@ public sealed class CameraPipeline : IDisposable
 
         var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, policy);
         var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", capacity, policy);
+        _recordSink = fusion?.RecordSink;
         if (fusion is not null)
             _fuser = new WindowFuser(fusion.Settings, camera.Id, video: vision is not null && source.Info.Video is not null,
                 audio: audio is not null && source.Info.Audio is not null, transcript);
@@ -127,7 +129,7 @@ public sealed class CameraPipeline : IDisposable
         {
             Counters.Count(item);
             if (item is SubtitleCue cue && _fuser is not null)
-                lock (_fuserLock) _fuser.Add(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle"));
+                lock (_fuserLock) Publish(_fuser.Add(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle")), _recordSink!);
             var target = item switch { VideoFrame => frames, AudioChunk => sound, _ => null };
             if (target is null) item.Dispose();
             else await target.WriteAsync(item, abort).ConfigureAwait(false);
@@ -137,29 +139,29 @@ public sealed class CameraPipeline : IDisposable
     /// <summary>Feeds analyses and audio windows, as each arrives, into the fuser; records leave in window order.</summary>
     private async Task FuseAsync(PipelineEdge<FrameAnalysis>? analysed, PipelineEdge<AudioWindow>? heard, Action<FusedRecord> sink, CancellationToken abort)
     {
-        void Publish(List<FusedRecord> records)
-        {
-            foreach (var record in records)
-            {
-                Counters.Count(record);
-                sink(record);
-            }
-        }
-
         async Task Feed<T>(PipelineEdge<T>? input, Action<T> count, Func<T, List<FusedRecord>> add)
         {
             if (input is null) return;
             await foreach (var result in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
             {
                 count(result);
-                lock (_fuserLock) Publish(add(result));
+                lock (_fuserLock) Publish(add(result), sink);
             }
         }
 
         await Task.WhenAll(
             Feed(analysed, Counters.Count, _fuser!.Add),
             Feed(heard, Counters.Count, _fuser!.Add)).ConfigureAwait(false);
-        lock (_fuserLock) Publish(_fuser.Finish());
+        lock (_fuserLock) Publish(_fuser.Finish(), sink);
+    }
+
+    private void Publish(List<FusedRecord> records, Action<FusedRecord> sink)
+    {
+        foreach (var record in records)
+        {
+            Counters.Count(record);
+            sink(record);
+        }
     }
 
     private static async Task ConsumeAsync<T>(PipelineEdge<T> input, Action<T> count, Func<T, ValueTask>? sink, CancellationToken abort)

@@ -1,10 +1,11 @@
 namespace StreamFusion.Fusion.Fuse;
 
 /// <summary>One camera window joined across modalities: the output record, serialised per schemas/streamfusion.detection.v1.schema.json.</summary>
+/// <param name="Revision">0 for the window's first record; 1, 2, … for corrections after late transcript segments</param>
 public sealed record FusedRecord(
     string Id, string Camera, double Start, double End, DateTimeOffset Wallclock,
     IReadOnlyList<FusedObject> Objects, FusedAudio? Audio, FusedTranscript Transcript,
-    double Score, string Severity, IReadOnlyList<string> Reasons, IncidentState? Incident)
+    double Score, string Severity, IReadOnlyList<string> Reasons, IncidentState? Incident, int Revision = 0)
 {
     public const string Schema = "streamfusion.detection.v1";
 }

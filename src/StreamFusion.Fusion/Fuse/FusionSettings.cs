@@ -14,6 +14,13 @@ public sealed record FusionSettings
     /// a stalled audio track on a live camera must not hold every window back.
     /// </summary>
     public double MaxLateness { get; init; } = 3.0;
+    /// <summary>
+    /// Media seconds a window is held open for transcript segments from a live speech-to-text service (0 when the
+    /// transcript is known up front). A segment later than that revises the windows it covers as a correction.
+    /// </summary>
+    public double TranscriptLateness { get; init; }
+    /// <summary>How far back (media seconds) emitted windows can still be corrected.</summary>
+    public double CorrectionHorizon { get; init; } = 60;
     /// <summary>Per object label: how much its presence weighs (by its best detection score).</summary>
     public IReadOnlyDictionary<string, double> ObjectWeights { get; init; } = new Dictionary<string, double> { ["person"] = 0.35 };
     public double SpeechWeight { get; init; } = 0.25;

@@ -17,6 +17,7 @@ public static class RecordJson
             w.WriteString("schema", FusedRecord.Schema);
             w.WriteString("id", r.Id);
             w.WriteString("camera", r.Camera);
+            w.WriteNumber("revision", r.Revision);
             w.WriteStartObject("window");
             w.WriteNumber("start", r.Start);
             w.WriteNumber("end", r.End);

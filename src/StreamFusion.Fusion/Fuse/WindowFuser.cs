@@ -20,6 +20,7 @@ public sealed class WindowFuser
     private readonly IncidentTracker _incidents;
     private readonly Func<DateTimeOffset> _clock;
     private readonly SortedDictionary<long, Window> _open = [];
+    private readonly SortedDictionary<long, Window> _emitted = []; // kept for corrections, within the horizon
     private readonly List<TranscriptSegment> _transcript = [];
     private double _videoWatermark = double.NegativeInfinity, _audioWatermark = double.NegativeInfinity;
     private long _nextToEmit = long.MinValue;
@@ -65,8 +66,25 @@ public sealed class WindowFuser
         return Emit();
     }
 
-    /// <summary>A transcript segment (subtitle cue, live speech-to-text) for windows not yet emitted.</summary>
-    public void Add(TranscriptSegment segment) => _transcript.Add(segment);
+    /// <summary>
+    /// A transcript segment (subtitle cue, live speech-to-text). Windows not yet emitted simply include it; windows
+    /// already emitted within the correction horizon come out again as corrections (next revision).
+    /// </summary>
+    public List<FusedRecord> Add(TranscriptSegment segment)
+    {
+        _transcript.Add(segment);
+        var corrections = new List<FusedRecord>();
+        foreach (var window in _emitted.Values)
+        {
+            var start = window.Index * _settings.WindowSeconds;
+            if (segment.Start < start + _settings.WindowSeconds && segment.End > start)
+            {
+                window.Revision++;
+                corrections.Add(Score(window, correction: true));
+            }
+        }
+        return corrections;
+    }
 
     /// <summary>End of input: emits every open window.</summary>
     public List<FusedRecord> Finish()
@@ -96,13 +114,16 @@ public sealed class WindowFuser
         var watermark = Math.Max(slowest, fastest - _settings.MaxLateness);
         var finishing = double.IsPositiveInfinity(slowest);
         // Every window up to the watermark is emitted, empty ones included; at the end, up to the last with data.
-        while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds <= watermark + 1e-9)
+        while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds + _settings.TranscriptLateness <= watermark + 1e-9)
         {
             var window = _open.GetValueOrDefault(_nextToEmit) ?? new Window(_nextToEmit);
             _open.Remove(_nextToEmit);
-            records.Add(Score(window));
+            records.Add(Score(window, correction: false));
+            _emitted[window.Index] = window;
             _nextToEmit++;
         }
+        var horizon = (long)Math.Floor((_nextToEmit * _settings.WindowSeconds - _settings.CorrectionHorizon) / _settings.WindowSeconds);
+        while (_emitted.Count > 0 && _emitted.Keys.First() < horizon) _emitted.Remove(_emitted.Keys.First());
         return records;
     }
 
@@ -113,7 +134,8 @@ public sealed class WindowFuser
         return closing is null ? [] : [Build(new Window(_nextToEmit), 0, "none", [], closing)];
     }
 
-    private FusedRecord Score(Window window)
+    /// <param name="correction">a correction re-scores the window but leaves the incident lifecycle as it was</param>
+    private FusedRecord Score(Window window, bool correction)
     {
         var start = window.Index * _settings.WindowSeconds;
         var end = start + _settings.WindowSeconds;
@@ -141,7 +163,7 @@ public sealed class WindowFuser
         var score = 1 - reasons.Aggregate(1.0, (product, r) => product * (1 - Math.Clamp(r.Contribution, 0, 1)));
         score = Math.Round(score, 4);
         var severity = score >= _settings.HighSeverity ? "high" : score >= _settings.MediumSeverity ? "medium" : score >= _settings.LowSeverity ? "low" : "none";
-        var incident = _incidents.Next(start, score, reasons.Select(r => r.Kind));
+        var incident = correction ? null : _incidents.Next(start, score, reasons.Select(r => r.Kind));
         var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords);
         return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript);
     }
@@ -155,7 +177,7 @@ public sealed class WindowFuser
                 a.MfccMean.Select(v => Math.Round((double)v, 3) + 0.0).ToList()) // + 0.0 turns -0 into 0
             : null;
         return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _clock(),
-            window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident);
+            window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident, window.Revision);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -166,5 +188,6 @@ public sealed class WindowFuser
         public Dictionary<int, FusedObject> Objects { get; } = [];
         public AudioWindow? Audio { get; set; }
         public List<StreamFusion.Audio.Events.AcousticEvent> Events { get; } = [];
+        public int Revision { get; set; }
     }
 }

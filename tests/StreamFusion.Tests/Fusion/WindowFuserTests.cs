@@ -85,6 +85,46 @@ public class WindowFuserTests
     }
 
     [Fact]
+    public void A_late_transcript_segment_corrects_the_window_it_belongs_to()
+    {
+        var fuser = new WindowFuser(new FusionSettings { Keywords = ["help"] }, "cam", video: false, audio: true);
+        var original = fuser.Add(Heard(0, 1)).Single();
+        fuser.Add(Heard(1, 0));
+
+        var correction = Assert.Single(fuser.Add(new TranscriptSegment(0.3, 0.9, "help!", "kafka")));
+
+        Assert.Equal((original.Id, 0, 1), (correction.Id, original.Revision, correction.Revision));
+        Assert.Empty(original.Transcript.Keywords);
+        Assert.Equal(["help"], correction.Transcript.Keywords);
+        Assert.True(correction.Score > original.Score);
+        Assert.Null(correction.Incident); // corrections leave the incident lifecycle alone
+    }
+
+    [Fact]
+    public void Within_the_transcript_lateness_a_segment_joins_its_window_before_it_is_emitted()
+    {
+        var fuser = new WindowFuser(new FusionSettings { Keywords = ["help"], TranscriptLateness = 2 }, "cam", video: false, audio: true);
+        Assert.Empty(fuser.Add(Heard(0, 1)));
+        Assert.Empty(fuser.Add(Heard(1, 0)));
+
+        Assert.Empty(fuser.Add(new TranscriptSegment(0.3, 0.9, "help!", "kafka")));
+        var record = Assert.Single(fuser.Add(Heard(2, 0)));
+
+        Assert.Equal((0.0, 0), (record.Start, record.Revision));
+        Assert.Equal(["help"], record.Transcript.Keywords);
+    }
+
+    [Fact]
+    public void Windows_beyond_the_correction_horizon_are_not_corrected()
+    {
+        var fuser = new WindowFuser(new FusionSettings { CorrectionHorizon = 5 }, "cam", video: false, audio: true);
+        for (var s = 0; s < 10; s++) fuser.Add(Heard(s, 0));
+
+        Assert.Empty(fuser.Add(new TranscriptSegment(1.0, 1.5, "too late", "kafka")));
+        Assert.Single(fuser.Add(new TranscriptSegment(7.0, 7.5, "in time", "kafka")));
+    }
+
+    [Fact]
     public void Redaction_controls_the_transcript_text_in_records()
     {
         FusedRecord Record(Redaction redaction)
