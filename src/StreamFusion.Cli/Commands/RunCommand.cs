@@ -23,6 +23,7 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
             using var shutdown = new ShutdownSignal();
+            if (config.RecordsFile is { } recordsPath) Directory.CreateDirectory(Path.GetDirectoryName(recordsPath)!);
             await using var records = config.RecordsFile is { } path ? new StreamWriter(path) : null;
             var fusion = records is null ? null : new FusionSetup(config.Fusion, record => records.WriteLine(RecordJson.Serialize(record)));
             var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, fusion: fusion);
