@@ -148,10 +148,17 @@ public class CliTests
     [Fact]
     public void A_pipeline_with_vision_and_audio_sees_the_face_and_hears_the_sentence()
     {
-        var result = Processes.Cli("run", Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "pipelines", "talking-face.yaml"));
+        // A copy in a temp folder, so the records it writes (relative to the file) stay out of the repository.
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.File("pipelines"));
+        var nested = temp.File(Path.Combine("pipelines", "talking-face.yaml"));
+        File.Copy(Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "pipelines", "talking-face.yaml"), nested);
+
+        var result = Processes.Cli("run", nested);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("listening (VAD: silero)", result.Stderr);
+        Assert.Equal(4, File.ReadAllLines(temp.File(Path.Combine("records", "talking-face.jsonl"))).Length);
         Assert.Matches(@"\[face\] completed .* 75 frames .* [1-9]\d* objects, [1-9]\d* tracks, 3 audio windows, 1 speech segments, 0 sound events", result.Stdout);
     }
 
