@@ -140,7 +140,7 @@ public class CliTests
         await process.WaitForExitAsync(deadline.Token);
 
         Assert.Equal(143, process.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"shutdown took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(9), $"shutdown took {clock.Elapsed} (drained, not cut off at the 10 s drain timeout)");
         Assert.Contains("[live] drained in", rest);
         Assert.Contains("SIGTERM: stopping sources", await stderr);
     }

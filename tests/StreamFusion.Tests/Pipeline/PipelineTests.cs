@@ -187,7 +187,7 @@ public class PipelineTests
 
         Assert.Equal(PipelineOutcome.Drained, outcome);
         Assert.InRange(frames, 5, 7);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed} (the clip lasts 79 s at real time)");
         Assert.InRange(decode.Position, 0.4, 1.2); // the decoder may run a queue's worth ahead of a busy consumer
     }
 
