@@ -124,6 +124,9 @@ public sealed class WindowFuser
         }
         var horizon = (long)Math.Floor((_nextToEmit * _settings.WindowSeconds - _settings.CorrectionHorizon) / _settings.WindowSeconds);
         while (_emitted.Count > 0 && _emitted.Keys.First() < horizon) _emitted.Remove(_emitted.Keys.First());
+        // Segments ending before the horizon can no longer touch any window: a live run must not keep them all.
+        var forgetBefore = horizon * _settings.WindowSeconds;
+        _transcript.RemoveAll(segment => segment.End <= forgetBefore);
         return records;
     }
 
