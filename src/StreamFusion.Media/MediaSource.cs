@@ -7,4 +7,15 @@ public static class MediaSource
     /// <exception cref="MediaException">with a one-line message naming the input</exception>
     public static IMediaSource Open(string uri, MediaSourceOptions? options = null, CancellationToken cancellation = default) =>
         FfmpegMediaSource.Open(MediaUri.Parse(uri), options ?? new MediaSourceOptions(), cancellation: cancellation);
+
+    /// <summary>A whole audio track as one mono float array at <paramref name="sampleRate"/> (empty without audio).</summary>
+    public static float[] ReadAllAudio(string uri, int sampleRate)
+    {
+        using var source = Open(uri, new MediaSourceOptions { Video = false, Subtitles = false, AudioSampleRate = sampleRate });
+        var samples = new List<float>();
+        while (source.ReadNext() is { } item)
+            using (item)
+                if (item is Items.AudioChunk chunk) samples.AddRange(chunk.Samples.Span);
+        return samples.ToArray();
+    }
 }

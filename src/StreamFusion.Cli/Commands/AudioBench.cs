@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using StreamFusion.Audio.Features;
 using StreamFusion.Media;
-using StreamFusion.Media.Items;
+using StreamFusion.Core.Assets;
 
 namespace StreamFusion.Cli.Commands;
 
@@ -24,7 +24,7 @@ public static class AudioBench
         {
             var path = await globals.Locator(parse).ResolveUriAsync(parse.GetValue(file)!, cancellation);
             var repeats = Math.Max(1, parse.GetValue(repeat));
-            var samples = Decode(path);
+            var samples = MediaSource.ReadAllAudio(path, 16000);
             var seconds = samples.Length / 16000.0;
             var extractor = new MfccExtractor(new MfccSettings());
             // Warm up for a second: .NET promotes hot code to its optimised tier after a short delay, and a
@@ -52,7 +52,7 @@ public static class AudioBench
 
     private static double? Torchaudio(float[] samples, int repeats)
     {
-        var script = RepositoryFile("tests/bench/mfcc_torchaudio.py");
+        var script = AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) is { } root ? Path.Combine(root, "tests/bench/mfcc_torchaudio.py") : null;
         if (script is null || !File.Exists("/usr/bin/python3")) return null;
         var raw = Path.GetTempFileName();
         try
@@ -71,20 +71,4 @@ public static class AudioBench
         }
     }
 
-    private static float[] Decode(string path)
-    {
-        using var source = MediaSource.Open(path, new MediaSourceOptions { Video = false, Subtitles = false, AudioSampleRate = 16000 });
-        var samples = new List<float>();
-        while (source.ReadNext() is { } item)
-            using (item)
-                if (item is AudioChunk chunk) samples.AddRange(chunk.Samples.ToArray());
-        return samples.ToArray();
-    }
-
-    private static string? RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "StreamFusion.sln"))) return Path.Combine(dir.FullName, relative);
-        return null;
-    }
 }

@@ -91,7 +91,8 @@ public sealed class AssetLocator(IReadOnlyList<string> directories, string cache
 
     private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromMinutes(5) });
 
-    private static string? FindRepositoryRoot(string start)
+    /// <summary>The folder holding StreamFusion.sln, at or above <paramref name="start"/>; null outside a checkout.</summary>
+    public static string? FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "StreamFusion.sln")))

@@ -91,7 +91,7 @@ public class AudioAnalysisTests
     [Fact]
     public void Claps_in_a_speech_pause_and_over_speech_are_found_and_the_speech_itself_is_not_an_impulse()
     {
-        var samples = MfccReferenceTests.DecodeMono16k(TestAssets.Media("jfk.wav"));
+        var samples = MediaSource.ReadAllAudio(TestAssets.Media("jfk.wav"), 16000);
         AddClap(samples, 2.75, 0.5, seed: 3);   // in the pause after "Americans"
         AddClap(samples, 6.50, 0.9, seed: 4);   // over "what your country", much louder than the voice
 

@@ -1,3 +1,4 @@
+using StreamFusion.Media;
 using StreamFusion.Audio.Denoise;
 
 namespace StreamFusion.Tests.Audio;
@@ -34,7 +35,7 @@ public class AudioDenoiseTests
     [Fact]
     public void Spectral_subtraction_raises_the_snr_of_speech_in_white_noise()
     {
-        var speech = MfccReferenceTests.DecodeMono16k(TestAssets.Media("jfk.wav"));
+        var speech = MediaSource.ReadAllAudio(TestAssets.Media("jfk.wav"), 16000);
         var random = new Random(11);
         var noise = speech.Select(_ => (float)((random.NextDouble() - 0.5) * 0.28)).ToArray(); // ~5 dB SNR
         var noisy = speech.Zip(noise, (s, n) => s + n).ToArray();

@@ -255,10 +255,6 @@ public class PipelineConfigTests
             Assert.NotEmpty(PipelineConfigLoader.Load(file).Cameras);
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "StreamFusion.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
+    internal static string RepositoryRoot() =>
+        StreamFusion.Core.Assets.AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("repository root not found");
 }
