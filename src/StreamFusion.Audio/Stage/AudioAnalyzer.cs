@@ -29,7 +29,8 @@ public sealed class AudioAnalyzer : IDisposable
     private int _mfccAt, _vadAt;    // next frame's first sample, as an index into the buffer
     private double _bufferPts = double.NaN;
     private bool _hasPreviousFrame;
-    private WindowAccumulator? _window;
+    private readonly SortedDictionary<long, WindowAccumulator> _windows = [];
+    private long _completedBefore = long.MinValue; // every window with a lower index has been returned
 
     /// <param name="vad">null skips voice activity (MFCC and events only)</param>
     public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad)
@@ -96,11 +97,13 @@ public sealed class AudioAnalyzer : IDisposable
             var flux = SpectralFlux();
             var highBand = HighBandShare();
             OnMfccFrame?.Invoke(framePts, _cepstra);
-            Window(framePts, completed).AddFrame(_cepstra, level);
-            foreach (var e in _events.Push(framePts, shift / (double)SampleRate, level, flux, highBand)) Window(e.Start, completed).Events.Add(e);
+            Window(framePts).AddFrame(_cepstra, level);
+            foreach (var e in _events.Push(framePts, shift / (double)SampleRate, level, flux, highBand)) Window(e.Start).Events.Add(e);
             _mfccAt += shift;
         }
         if (_vad is null) _vadAt = _mfccAt;
+        // A window is complete once both the MFCC frames and the VAD chunks have moved past its end.
+        CompleteBefore(_bufferPts + Math.Min(_mfccAt, _vadAt) / (double)SampleRate, completed);
         Compact();
         return completed;
     }
@@ -114,8 +117,8 @@ public sealed class AudioAnalyzer : IDisposable
         {
             var chunkPts = _bufferPts + _vadAt / (double)SampleRate;
             var probability = _vad.Process(_buffer.AsSpan(_vadAt, chunk));
-            Window(chunkPts, completed).AddSpeech(probability);
-            if (_segmenter.Push(chunkPts, chunk / (double)SampleRate, probability) is { } segment) Window(segment.Start, completed).Speech.Add(segment);
+            Window(chunkPts).AddSpeech(probability);
+            if (_segmenter.Push(chunkPts, chunk / (double)SampleRate, probability) is { } segment) Window(segment.Start).Speech.Add(segment);
             _recentSpeech.Enqueue((chunkPts, probability));
             while (_recentSpeech.Count > 0 && _recentSpeech.Peek().Pts < chunkPts - 2) _recentSpeech.Dequeue();
             _vadAt += chunk;
@@ -150,23 +153,33 @@ public sealed class AudioAnalyzer : IDisposable
     {
         var end = _bufferPts + _count / (double)SampleRate;
         var completed = new List<AudioWindow>();
-        if (_window is null) return completed;
-        foreach (var e in _events.Finish(end)) _window.Events.Add(e);
-        if (_segmenter.Finish() is { } segment) _window.Speech.Add(segment);
-        completed.Add(_window.Build());
-        _window = null;
+        if (_windows.Count == 0) return completed;
+        var last = _windows.Values.Last();
+        foreach (var e in _events.Finish(end)) last.Events.Add(e);
+        if (_segmenter.Finish() is { } segment) last.Speech.Add(segment);
+        CompleteBefore(double.PositiveInfinity, completed);
         return completed;
     }
 
-    private WindowAccumulator Window(double pts, List<AudioWindow> completed)
+    /// <summary>The accumulator of the window holding <paramref name="pts"/>; anything for an already returned window joins the oldest open one.</summary>
+    private WindowAccumulator Window(double pts)
     {
-        var start = Math.Floor(pts / _settings.WindowSeconds + 1e-9) * _settings.WindowSeconds;
-        if (_window is not null && start > _window.Start + 1e-9)
+        var index = Math.Max((long)Math.Floor(pts / _settings.WindowSeconds + 1e-9), _completedBefore);
+        if (!_windows.TryGetValue(index, out var window))
+            _windows[index] = window = new WindowAccumulator(index * _settings.WindowSeconds, (index + 1) * _settings.WindowSeconds, _settings.Mfcc.Cepstra);
+        return window;
+    }
+
+    private void CompleteBefore(double pts, List<AudioWindow> completed)
+    {
+        while (_windows.Count > 0)
         {
-            completed.Add(_window.Build());
-            _window = null;
+            var (index, window) = _windows.First();
+            if ((index + 1) * _settings.WindowSeconds > pts + 1e-9) break;
+            completed.Add(window.Build());
+            _windows.Remove(index);
+            _completedBefore = index + 1;
         }
-        return _window ??= new WindowAccumulator(start, start + _settings.WindowSeconds, _settings.Mfcc.Cepstra);
     }
 
     /// <summary>Share of the frame's mel energy above 2 kHz: high for broadband bursts, low for voiced speech.</summary>
@@ -222,7 +235,6 @@ public sealed class AudioAnalyzer : IDisposable
         private double _power;
         private float _peakDb = Levels.Silence, _maxSpeech;
 
-        public double Start => start;
         public List<AcousticEvent> Events { get; } = [];
         public List<SpeechSegment> Speech { get; } = [];
 
