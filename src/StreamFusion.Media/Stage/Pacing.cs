@@ -42,7 +42,10 @@ internal sealed class Pacer(Pacing pacing)
             _clock.Start();
             return true;
         }
-        var due = TimeSpan.FromSeconds((pts - _firstPts) / pacing.Speed) - _clock.Elapsed;
+        var due = DueIn(pts, _clock.Elapsed);
         return due <= TimeSpan.FromMilliseconds(1) || !cancellation.WaitHandle.WaitOne(due);
     }
+
+    /// <summary>How long an item at <paramref name="pts"/> must still wait, <paramref name="elapsed"/> after the first item.</summary>
+    internal TimeSpan DueIn(double pts, TimeSpan elapsed) => TimeSpan.FromSeconds((pts - _firstPts) / pacing.Speed) - elapsed;
 }

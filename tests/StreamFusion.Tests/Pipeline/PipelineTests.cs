@@ -207,8 +207,22 @@ public class PipelineTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await pipeline.RunAsync(CancellationToken.None, Drain);
 
-        // 75 frames at 25 fps span 2.96 s of media; at 2x that is ~1.48 s of wall time (more only under load).
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 4.0);
+        // 75 frames at 25 fps span 2.96 s of media: at 2x the pipeline is held back ~1.48 s. (Exact speed maths is
+        // tested without a clock below: a busy machine can only make this run longer.)
+        Assert.True(clock.Elapsed.TotalSeconds >= 1.4, $"took {clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    [Theory]
+    [InlineData(2.0, 2.96, 0.0, 1.48)]
+    [InlineData(2.0, 2.96, 1.0, 0.48)]
+    [InlineData(0.5, 1.0, 0.5, 1.5)]
+    [InlineData(1.0, 3.0, 4.0, -1.0)]
+    public void Pacing_holds_an_item_until_its_pts_divided_by_the_speed(double speed, double pts, double elapsed, double dueSeconds)
+    {
+        var pacer = new Pacer(new Pacing(speed));
+        Assert.True(pacer.Wait(0, CancellationToken.None)); // the first item starts the clock
+
+        Assert.Equal(dueSeconds, pacer.DueIn(pts, TimeSpan.FromSeconds(elapsed)).TotalSeconds, 6);
     }
 
     [Theory]
