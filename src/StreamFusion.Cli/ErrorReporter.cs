@@ -29,11 +29,13 @@ public static class ErrorReporter
 
     private static bool IsKnown(Exception error) =>
         error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException
-            or StreamFusion.Fusion.Transcripts.TranscriptFormatException;
+            or StreamFusion.Fusion.Transcripts.TranscriptFormatException or Confluent.Kafka.KafkaException
+            or StreamFusion.Kafka.Connection.KafkaSetupException or StreamFusion.Kafka.Publish.SpoolUnavailableException;
 
     public static int ExitCode(Exception error) => error switch
     {
-        ConfigException or ArgumentException => ExitCodes.BadUsage,
+        ConfigException or ArgumentException or StreamFusion.Kafka.Connection.KafkaSetupException => ExitCodes.BadUsage,
+        Confluent.Kafka.KafkaException => ExitCodes.Network,
         DeviceUnavailableException => ExitCodes.DeviceUnavailable,
         ModelException or FileNotFoundException or StreamFusion.Fusion.Transcripts.TranscriptFormatException => ExitCodes.BadInput,
         MediaNetworkException => ExitCodes.Network,

@@ -11,6 +11,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
     AudioCommands.Features(globals),
     AudioCommands.Audio(globals),
     RunCommand.Create(globals),
+    TailCommand.Create(globals),
     DoctorCommand.Create(globals),
     BenchCommand.Create(globals),
 };

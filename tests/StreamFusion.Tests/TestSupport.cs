@@ -76,3 +76,72 @@ public static class Processes
     public static ProcessResult CliWithin(TimeSpan timeout, params string[] args) =>
         Run("dotnet", new[] { System.IO.Path.Combine(AppContext.BaseDirectory, "streamfusion.dll") }.Concat(args), timeout);
 }
+
+/// <summary>The published record schema (schemas/streamfusion.detection.v1.schema.json), which every emitted record must match.</summary>
+public static class RecordSchema
+{
+    private static readonly Lazy<NJsonSchema.JsonSchema> Schema = new(() => NJsonSchema.JsonSchema.FromFileAsync(
+        System.IO.Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "schemas", "streamfusion.detection.v1.schema.json")).GetAwaiter().GetResult());
+
+    public static void AssertValid(string record)
+    {
+        var errors = Schema.Value.Validate(record);
+        Assert.True(errors.Count == 0, $"record does not match the schema: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{record}");
+    }
+}
+
+/// <summary>The CLI running in the background (a live pipeline), its output lines collected as they come.</summary>
+public sealed class BackgroundCli : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stdout = [], _stderr = [];
+
+    public BackgroundCli(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        info.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "streamfusion.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (_stdout) _stdout.Add(line); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_stderr) _stderr.Add(line); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+    public string Stdout { get { lock (_stdout) return string.Join("\n", _stdout); } }
+    public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
+
+    /// <summary>Waits for a line (stdout or stderr) matching the pattern and returns its match.</summary>
+    public System.Text.RegularExpressions.Match WaitFor(string pattern, TimeSpan timeout)
+    {
+        var regex = new System.Text.RegularExpressions.Regex(pattern);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var exited = _process.HasExited;
+            if (exited) _process.WaitForExit(); // every line read
+            var match = regex.Match(Stdout + "\n" + Stderr);
+            if (match.Success) return match;
+            if (exited) Assert.Fail($"process exited ({_process.ExitCode}) without printing /{pattern}/:\n{Stdout}\n{Stderr}");
+            Assert.True(DateTime.UtcNow < deadline, $"no /{pattern}/ within {timeout}:\n{Stdout}\n{Stderr}");
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <param name="signal">INT, TERM, KILL</param>
+    public void Signal(string signal) => Processes.Tool("kill", $"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        Assert.True(_process.WaitForExit(timeout), $"still running after {timeout}:\n{Stdout}\n{Stderr}");
+        _process.WaitForExit(); // flushes the output readers
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Output;
 using StreamFusion.Cli.Runtime;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Fusion.Fuse;
@@ -37,10 +38,17 @@ public static partial class ReplayCommand
         var redact = new Option<string>("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
         redact.AcceptOnlyFromAmong("none", "keywords", "full");
         var noVision = new Option<bool>("--no-vision") { Description = "skip detection and tracking" };
-        var command = new Command("replay", "Run the pipeline over a recorded file: stats per second, records with --out")
+        var kafka = new KafkaOptions();
+        var noKafka = new Option<bool>("--no-kafka") { Description = "do not publish to Kafka (records only with --out)" };
+        var spool = new Option<string?>("--spool") { Description = "folder keeping records the broker has not acknowledged (default: per cluster and topic under ~/.local/state/streamfusion)" };
+        var flushTimeout = new Option<double>("--flush-timeout") { Description = "seconds to wait at the end for the broker to acknowledge everything", DefaultValueFactory = _ => 30 };
+        var keepServing = new Option<bool>("--keep-serving") { Description = "with the embedded broker: keep serving it after the run until Ctrl+C" };
+        var command = new Command("replay", "Run the pipeline over a recorded file and publish its records to Kafka (an embedded broker unless --kafka)")
         {
             file, speed, realtime, camera, width, height, audioRate, noAudio, noSubtitles, queue, policy, interval, transcript, output, keywords, redact, noVision,
+            noKafka, spool, flushTimeout, keepServing,
         };
+        kafka.AddTo(command);
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
             if (parse.GetValue(speed) is <= 0) throw new ArgumentException("--speed must be greater than 0");
@@ -70,11 +78,19 @@ public static partial class ReplayCommand
                 Keywords = (parse.GetValue(keywords) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Redaction = redaction,
             };
-            await using var records = parse.GetValue(output) is { } outputPath ? new StreamWriter(outputPath) : null;
-            var setup = new FusionSetup(fusion, record => records?.WriteLine(RecordJson.Serialize(record)));
+            if (parse.GetValue(flushTimeout) < 0) throw new ArgumentException("--flush-timeout must not be negative");
+            var publishing = new KafkaConfig
+            {
+                Enabled = !parse.GetValue(noKafka),
+                Connection = kafka.Connection(parse),
+                Topic = parse.GetValue(kafka.Topic)!,
+                SpoolDirectory = parse.GetValue(spool) is { } folder ? Path.GetFullPath(folder) : null,
+                FlushTimeout = TimeSpan.FromSeconds(parse.GetValue(flushTimeout)),
+            };
+            await using var records = new RecordOutputs(fusion, parse.GetValue(output), publishing, line => Console.Error.WriteLine(line));
             using var shutdown = new ShutdownSignal();
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, fusion: setup);
-            return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, records: records);
+            return await records.CompleteAsync(outcome, shutdown, parse.GetValue(keepServing));
         }));
         return command;
     }

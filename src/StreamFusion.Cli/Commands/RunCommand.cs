@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Output;
 using StreamFusion.Cli.Runtime;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Fusion.Fuse;
@@ -23,11 +24,13 @@ public static class RunCommand
                 return ExitCodes.Ok;
             }
             using var shutdown = new ShutdownSignal();
-            if (config.RecordsFile is { } recordsPath) Directory.CreateDirectory(Path.GetDirectoryName(recordsPath)!);
-            await using var records = config.RecordsFile is { } path ? new StreamWriter(path) : null;
-            var fusion = records is null ? null : new FusionSetup(config.Fusion, record => records.WriteLine(RecordJson.Serialize(record)));
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, fusion: fusion);
-            return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
+            await using var records = config.FusesRecords
+                ? new RecordOutputs(config.Fusion, config.RecordsFile, config.Kafka, line => Console.Error.WriteLine(line))
+                : null;
+            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, records: records);
+            return records is null
+                ? outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode
+                : await records.CompleteAsync(outcome, shutdown, keepServing: false);
         }));
         return command;
     }

@@ -24,8 +24,11 @@ public sealed record PipelineConfig(
     string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
 {
     public StreamFusion.Fusion.Fuse.FusionSettings Fusion { get; init; } = new();
-    /// <summary>Where fused records go: a JSON-lines file (Kafka arrives with the publishing stage); null fuses nothing.</summary>
+    /// <summary>A JSON-lines copy of the fused records; null writes none.</summary>
     public string? RecordsFile { get; init; }
+    public KafkaConfig Kafka { get; init; } = new();
+    /// <summary>Records are fused when something takes them: Kafka or the JSON-lines file.</summary>
+    public bool FusesRecords => Kafka.Enabled || RecordsFile is not null;
 
     public static readonly TimeSpan DefaultStatsInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(10);

@@ -65,9 +65,10 @@ public static partial class PipelineConfigLoader
                 records = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", records));
             output.RejectUnknownKeys();
         }
+        var kafka = KafkaConfigReader.Read(root.Section("kafka"), file);
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
-        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records };
+        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka };
     }
 
     private static MediaSourceOptions ReadDecode(YamlSection? section, MediaSourceOptions defaults)

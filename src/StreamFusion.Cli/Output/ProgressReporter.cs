@@ -7,9 +7,9 @@ namespace StreamFusion.Cli.Output;
 /// <summary>
 /// Periodic per-camera stats: frames, fps, position/duration, audio, cues, drops, corrupt packets, queue depth.
 /// On a terminal a single camera gets one status line rewritten in place (stderr); otherwise every interval
-/// prints a plain log line per camera to stdout.
+/// prints a plain log line per camera to stdout. An extra status (Kafka) follows the cameras' lines.
 /// </summary>
-public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, TimeSpan interval, bool interactive)
+public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, TimeSpan interval, bool interactive, Func<string?>? extraStatus = null)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Frames, TimeSpan At)> _last = [];
@@ -30,12 +30,14 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
 
     private void Report()
     {
+        var extra = extraStatus?.Invoke();
         foreach (var camera in cameras)
         {
             var line = StatusLine(camera);
-            if (interactive && cameras.Count == 1) Console.Error.Write($"\r\x1b[K{line}");
+            if (interactive && cameras.Count == 1) Console.Error.Write($"\r\x1b[K{line}{(extra is null ? "" : " " + extra)}");
             else Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
         }
+        if (extra is not null && !(interactive && cameras.Count == 1)) Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {extra}");
     }
 
     private string StatusLine(CameraPipeline camera)

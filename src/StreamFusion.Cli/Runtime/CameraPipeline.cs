@@ -123,6 +123,13 @@ public sealed class CameraPipeline : IDisposable
         if (_decode.Truncation is { } truncated) throw truncated;
     }
 
+    /// <summary>A transcript segment from outside the media (a live speech-to-text topic); corrections go out at once.</summary>
+    public void AddTranscript(TranscriptSegment segment)
+    {
+        if (_fuser is null) return;
+        lock (_fuserLock) Publish(_fuser.Add(segment), _recordSink!);
+    }
+
     private async Task RouteAsync(PipelineEdge<MediaItem> input, PipelineEdge<MediaItem>? frames, PipelineEdge<MediaItem>? sound, CancellationToken abort)
     {
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))

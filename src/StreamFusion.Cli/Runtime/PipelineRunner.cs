@@ -15,10 +15,11 @@ public static class PipelineRunner
     private static readonly TimeSpan SlowOpenNotice = TimeSpan.FromSeconds(1);
 
     /// <param name="analysisSink">receives every camera's frame analyses (the detect verb's writer)</param>
-    /// <param name="fusion">when set, cameras fuse their windows into records for its sink</param>
+    /// <param name="records">when set, cameras fuse their windows into records for it; it starts once every camera is open</param>
     public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, FusionSetup? fusion = null)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, RecordOutputs? records = null)
     {
+        var fusion = records?.Fusion;
         var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, analysisSink, fusion, stop)).ToList();
         try
         {
@@ -37,9 +38,11 @@ public static class PipelineRunner
         var cameras = opening.Select(task => task.Result).ToList();
         try
         {
+            records?.Start(cameras);
             var clock = Stopwatch.StartNew();
             using var finished = new CancellationTokenSource();
-            var progress = new ProgressReporter(cameras, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected);
+            var progress = new ProgressReporter(cameras, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected,
+                records is null ? null : records.Status);
             var progressTask = progress.RunAsync(finished.Token);
             var runs = cameras.Select(async camera =>
             {

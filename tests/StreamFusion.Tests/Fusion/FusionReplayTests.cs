@@ -1,27 +1,18 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using NJsonSchema;
-using StreamFusion.Tests.Config;
 
 namespace StreamFusion.Tests.Fusion;
 
 /// <summary>Whole-pipeline replays through the CLI: decode → vision + audio + transcript → fused window records.</summary>
 public class FusionReplayTests
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromFileAsync(Path.Combine(PipelineConfigTests.RepositoryRoot(), "schemas", "streamfusion.detection.v1.schema.json")).GetAwaiter().GetResult());
-
     private static List<JsonElement> Replay(TempDirectory temp, string name, params string[] args)
     {
         var output = temp.File(name);
         var result = Processes.Cli(["replay", .. args, "--out", output]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var lines = File.ReadAllLines(output);
-        foreach (var line in lines)
-        {
-            var errors = Schema.Value.Validate(line);
-            Assert.True(errors.Count == 0, $"record does not match the schema: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{line}");
-        }
+        foreach (var line in lines) RecordSchema.AssertValid(line);
         return lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 
