@@ -109,6 +109,8 @@ public sealed class RecordOutputs : IAsyncDisposable
             $"kafka: {s.Accepted} records published to {_publisher.Topic} at {_endpoint!.BootstrapServers}: {s.Delivered} delivered{recovered}, " +
             $"{s.Spooled} spooled, {s.Resent} resent, {s.Rejected} rejected, {s.Refused} refused (spool full); capture→ack latency " +
             $"p50 {s.LatencyP50.TotalMilliseconds:F1} ms, p95 {s.LatencyP95.TotalMilliseconds:F1} ms, p99 {s.LatencyP99.TotalMilliseconds:F1} ms"));
+        if (_transcripts is { } t)
+            Console.Out.WriteLine($"kafka: transcripts: {t.Received} segments read from {_kafka.TranscriptTopic}, {t.Malformed} malformed and {t.UnknownCamera} for other cameras skipped");
         if (waiting == 0) return ExitCodes.Ok;
         Console.Error.WriteLine($"error: kafka: {waiting} record(s) not delivered to {_endpoint.BootstrapServers} within {timeout.TotalSeconds:F0} s " +
                                 $"(broker unreachable?); kept in spool {_publisher.SpoolDirectory} for the next start");

@@ -53,6 +53,21 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         fixed (int* p = codes) _api.PushRequestErrorsArray(_cluster, MockClusterNative.ProduceApiKey, (nuint)codes.Length, p);
     }
 
+    /// <summary>From now on the cluster records every request it receives (see <see cref="ProduceRequests"/>).</summary>
+    public void TrackRequests() => _api.StartRequestTracking(_cluster);
+
+    /// <summary>Produce requests received since <see cref="TrackRequests"/>, failed ones included.</summary>
+    public int ProduceRequests()
+    {
+        nuint count;
+        var requests = _api.GetRequests(_cluster, &count);
+        var produce = 0;
+        for (nuint i = 0; i < count; i++)
+            if (_api.RequestApiKey(requests[i]) == MockClusterNative.ProduceApiKey) produce++;
+        _api.RequestDestroyArray(requests, count);
+        return produce;
+    }
+
     public void Dispose()
     {
         if (_cluster != IntPtr.Zero) _api.ClusterDestroy(_cluster);

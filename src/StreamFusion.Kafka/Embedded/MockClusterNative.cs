@@ -30,6 +30,10 @@ internal static unsafe class MockClusterNative
         public required delegate* unmanaged<IntPtr, int, int> BrokerSetUp;
         public required delegate* unmanaged<IntPtr, int, int, int> BrokerSetRtt;
         public required delegate* unmanaged<IntPtr, short, nuint, int*, void> PushRequestErrorsArray;
+        public required delegate* unmanaged<IntPtr, void> StartRequestTracking;
+        public required delegate* unmanaged<IntPtr, nuint*, IntPtr*> GetRequests;
+        public required delegate* unmanaged<IntPtr, short> RequestApiKey;
+        public required delegate* unmanaged<IntPtr*, nuint, void> RequestDestroyArray;
     }
 
     /// <summary>Path of the librdkafka shared object Confluent.Kafka uses in this process.</summary>
@@ -62,6 +66,10 @@ internal static unsafe class MockClusterNative
             BrokerSetUp = (delegate* unmanaged<IntPtr, int, int>)F("rd_kafka_mock_broker_set_up"),
             BrokerSetRtt = (delegate* unmanaged<IntPtr, int, int, int>)F("rd_kafka_mock_broker_set_rtt"),
             PushRequestErrorsArray = (delegate* unmanaged<IntPtr, short, nuint, int*, void>)F("rd_kafka_mock_push_request_errors_array"),
+            StartRequestTracking = (delegate* unmanaged<IntPtr, void>)F("rd_kafka_mock_start_request_tracking"),
+            GetRequests = (delegate* unmanaged<IntPtr, nuint*, IntPtr*>)F("rd_kafka_mock_get_requests"),
+            RequestApiKey = (delegate* unmanaged<IntPtr, short>)F("rd_kafka_mock_request_api_key"),
+            RequestDestroyArray = (delegate* unmanaged<IntPtr*, nuint, void>)F("rd_kafka_mock_request_destroy_array"),
         };
     }
 }

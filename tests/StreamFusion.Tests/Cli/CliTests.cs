@@ -51,12 +51,13 @@ public class CliTests
 
             Assert.True(result.Elapsed < TimeSpan.FromSeconds(10), $"{verb} took {result.Elapsed}");
             Assert.Equal(exitCode, result.ExitCode);
-            // Informational "[camera] opened: ..." and "[camera] warning: ..." lines may precede it; the error itself is one last line.
+            // Informational "[camera] opened: ...", "[camera] warning: ..." and, once an input opened, "kafka: ..." lines may
+            // precede it; the error itself is one last line.
             var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var line = Assert.Single(lines, l => l.StartsWith("error: "));
             Assert.Equal(line, lines[^1]);
             Assert.Contains(message, line);
-            Assert.All(lines[..^1], l => Assert.Matches(@"^\[[\w.-]+\] (opened|warning): ", l));
+            Assert.All(lines[..^1], l => Assert.Matches(@"^(\[[\w.-]+\] (opened|warning): |kafka: )", l));
         }
     }
 
@@ -78,8 +79,9 @@ public class CliTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("[grid_swwp2s] pos=") && l.Contains("frames=") && l.Contains("fps=") && l.Contains("dropped=0"));
-        Assert.Contains("[grid_swwp2s] completed in", lines[^1]);
-        Assert.Contains("75 frames", lines[^1]);
+        Assert.Contains("[grid_swwp2s] completed in", lines[^2]);
+        Assert.Contains("75 frames", lines[^2]);
+        Assert.StartsWith("kafka: 3 records published", lines[^1]);
     }
 
     [Fact]

@@ -108,12 +108,14 @@ public class PublisherTests
         using var publisher = Publisher(broker, temp.Path);
         publisher.Publish(Numbered("cam", 0));
         Assert.Equal(0, await publisher.FlushAsync(TimeSpan.FromSeconds(30)));
+        broker.TrackRequests();
         broker.FailNextProduceRequests(ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut, ErrorCode.NotLeaderForPartition,
             ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.LeaderNotAvailable, ErrorCode.RequestTimedOut);
         for (var i = 1; i < 200; i++) publisher.Publish(Numbered("cam", i));
         Assert.Equal(0, await publisher.FlushAsync(TimeSpan.FromSeconds(60)));
 
         Assert.Equal(Enumerable.Range(0, 200), ReadAll(broker.BootstrapServers, Topic).Select(Sequence));
+        Assert.True(broker.ProduceRequests() >= 7, "the six injected errors each failed a produce request, then one succeeded");
     }
 
     [Fact]
