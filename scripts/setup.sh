@@ -10,6 +10,7 @@ apt_packages=(
   libswscale-dev libswresample-dev libavutil-dev
   libgtk-3-0                                                # OpenCvSharp's native library links it
   ffmpeg kcat                                               # independent references for tests and benchmarks
+  python3-confluent-kafka                                   # the sample consumer in samples/consumer (tested)
 )
 
 as_root() {
