@@ -39,7 +39,7 @@ public static partial class BenchCommand
             PrintTable(path, rows);
             return ExitCodes.Ok;
         }));
-        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode, VisionBench.Create(globals), AudioBench.Create(globals) };
+        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode, VisionBench.Create(globals), AudioBench.Create(globals), KafkaBench.Create(globals) };
     }
 
     private static Row Median(int runs, Func<Row> measure) =>

@@ -165,7 +165,9 @@ public sealed class YamlSection
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
             if (_read.Contains(name)) continue;
-            var hint = _read.OrderBy(known => EditDistance(known, name)).FirstOrDefault(known => EditDistance(known, name) <= 2);
+            // A near-miss spelling, or a shortened name (bootstrap for bootstrap_servers).
+            var hint = _read.OrderBy(known => EditDistance(known, name)).FirstOrDefault(known => EditDistance(known, name) <= 2)
+                       ?? _read.FirstOrDefault(known => name.Length >= 4 && known.StartsWith(name, StringComparison.Ordinal));
             Error(key, name, hint is null ? "unknown setting" : $"unknown setting (did you mean '{hint}'?)");
         }
     }

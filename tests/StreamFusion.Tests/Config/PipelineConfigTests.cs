@@ -146,6 +146,52 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Kafka_settings_are_read_with_the_embedded_broker_as_default()
+    {
+        var defaults = PipelineConfigLoader.Parse("/srv/pipelines/lobby.yaml", new StringReader("cameras: [{ id: a, uri: a.mp4 }]"));
+        Assert.True(defaults.Kafka.Enabled && defaults.Kafka.Connection.UsesEmbeddedBroker && defaults.FusesRecords);
+        Assert.Equal("streamfusion.detections", defaults.Kafka.Topic);
+
+        var config = PipelineConfigLoader.Parse("/srv/pipelines/lobby.yaml", new StringReader("""
+            kafka:
+              bootstrap_servers: kafka-1:9092,kafka-2:9092
+              topic: site-a.detections
+              properties: { security.protocol: SASL_SSL, sasl.mechanism: PLAIN, linger.ms: 20 }
+              transcript_topic: site-a.transcripts
+              transcript_offset: earliest
+              flush_timeout: 1m
+              spool: { dir: spool/site-a, max_mb: 64, memory_records: 500, fsync: true }
+            cameras:
+              - { id: a, uri: a.mp4 }
+            """));
+
+        var kafka = config.Kafka;
+        Assert.Equal("kafka-1:9092,kafka-2:9092", kafka.Connection.BootstrapServers);
+        Assert.Equal(("SASL_SSL", "PLAIN", "20"), (kafka.Connection.Properties["security.protocol"], kafka.Connection.Properties["sasl.mechanism"], kafka.Connection.Properties["linger.ms"]));
+        Assert.Equal(("site-a.detections", "site-a.transcripts", true), (kafka.Topic, kafka.TranscriptTopic, kafka.TranscriptsFromBeginning));
+        Assert.Equal(("/srv/pipelines/spool/site-a", 64L << 20, 500, true), (kafka.SpoolDirectory, kafka.SpoolMaxBytes, kafka.MemoryRecords, kafka.SpoolFsync));
+        Assert.Equal(TimeSpan.FromMinutes(1), kafka.FlushTimeout);
+    }
+
+    [Fact]
+    public void Kafka_mistakes_are_located()
+    {
+        var error = Invalid("""
+            kafka:
+              transcript_offset: newest
+              spool: { max_mb: 0, dri: x }
+              bootstrap: localhost:9092
+            cameras:
+              - { id: a, uri: a.mp4 }
+            """);
+
+        Assert.Contains(error.Errors, e => e.Key == "kafka.transcript_offset" && e.Line == 2);
+        Assert.Contains(error.Errors, e => e.Key == "kafka.spool.max_mb" && e.Line == 3);
+        Assert.Contains(error.Errors, e => e.Key == "kafka.spool.dri" && e.Problem.Contains("did you mean 'dir'"));
+        Assert.Contains(error.Errors, e => e.Key == "kafka.bootstrap" && e.Problem.Contains("bootstrap_servers"));
+    }
+
+    [Fact]
     public void Fusion_mistakes_are_located()
     {
         var error = Invalid("""
