@@ -14,10 +14,13 @@ public static class RunCommand
     {
         var file = new Argument<string>("pipeline.yaml") { Description = "pipeline config (see pipelines/)" };
         var check = new Option<bool>("--check") { Description = "only validate the config and exit" };
-        var command = new Command("run", "Run the pipeline described by a config file") { file, check };
+        var kafka = new Option<string?>("--kafka") { Description = "bootstrap servers, overriding kafka.bootstrap_servers (the same pipeline against another cluster)" };
+        var command = new Command("run", "Run the pipeline described by a config file") { file, check, kafka };
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
+            if (parse.GetValue(kafka) is { Length: > 0 } bootstrap)
+                config = config with { Kafka = config.Kafka with { Connection = config.Kafka.Connection with { BootstrapServers = bootstrap } } };
             if (parse.GetValue(check))
             {
                 Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");

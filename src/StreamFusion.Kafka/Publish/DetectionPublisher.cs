@@ -73,13 +73,17 @@ public sealed class DetectionPublisher : IDisposable
 
     public LatencyHistogram Latency => _latency;
 
-    /// <summary>Accepts a record for delivery; false (counted, logged) only when the spool is full.</summary>
+    /// <summary>
+    /// Accepts a record for delivery; false (counted, logged) only when the spool is full. When nothing is waiting
+    /// before it, the record goes to the producer at once; otherwise the pump sends it from the spool in its turn.
+    /// </summary>
     public bool Publish(OutgoingRecord record)
     {
-        var stored = _spool.TryAppend(record);
+        bool sentNow;
         lock (_flight)
         {
-            if (!stored)
+            var direct = !_rewind && _held is null && _inFlight.Count < _settings.MemoryRecords && !_stop.IsCancellationRequested;
+            if (!_spool.TryAppend(record, out var end, claimIfCaughtUp: direct, out var claimed))
             {
                 _refused++;
                 if (_notices.Allow("full"))
@@ -88,9 +92,10 @@ public sealed class DetectionPublisher : IDisposable
                 return false;
             }
             _accepted++;
-            if (_stalledSince is not null || _inFlight.Count >= _settings.MemoryRecords) _spooled++;
+            if (_stalledSince is not null || _inFlight.Count >= _settings.MemoryRecords) _spooled++; // waits for the broker
+            sentNow = claimed && Send(record, end);
         }
-        _wake.Set();
+        if (!sentNow) _wake.Set();
         return true;
     }
 
@@ -197,7 +202,6 @@ public sealed class DetectionPublisher : IDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            // Under the lock so a delivery report never arrives for an entry not yet queued.
             lock (_flight)
             {
                 if (_rewind || _inFlight.Count >= _settings.MemoryRecords) return;
@@ -205,35 +209,47 @@ public sealed class DetectionPublisher : IDisposable
                 long end;
                 if (_held is not null) (record, end, _held) = (_held, _heldEnd, null);
                 else if (!_spool.TryReadNext(out record, out end)) return;
-                var resend = end <= _resendUntil;
-                if (end >= _resendUntil) _resendUntil = -1;
-                var entry = new InFlight(end, record.CaptureTime);
-                if (_alreadyAcked.Remove(end))
-                {
-                    entry.Acked = true;
-                    _inFlight.Enqueue(entry);
-                    AdvanceDeliveredMark();
-                    continue;
-                }
-                try
-                {
-                    _producer.Produce(_settings.Topic, ToMessage(record), report => OnDelivery(entry, report));
-                }
-                catch (Exception e) when (e is ProduceException<string, byte[]> or KafkaException)
-                {
-                    (_held, _heldEnd) = (record, end);
-                    // A full librdkafka queue (smaller than the memory window) clears as acknowledgements come in.
-                    if (e is ProduceException<string, byte[]> { Error.Code: ErrorCode.Local_QueueFull }) return;
-                    _rewind = true;
-                    if (_notices.Allow("produce")) _log($"kafka: produce failed ({e.Message}); retrying");
-                    return;
-                }
-                if (resend) _resent++;
-                if (_inFlight.Count == 0) _lastProgress = DateTime.UtcNow;
-                _inFlight.Enqueue(entry);
-                _outstanding++;
+                if (!Send(record, end)) return;
             }
         }
+    }
+
+    /// <summary>
+    /// Hands one record (the next in spool order) to the producer; under the flight lock, so a delivery report
+    /// never arrives for an entry not yet queued. False when the producer took it not: it is held for the next try.
+    /// </summary>
+    private bool Send(OutgoingRecord record, long end)
+    {
+        var resend = end <= _resendUntil;
+        if (end >= _resendUntil) _resendUntil = -1;
+        var entry = new InFlight(end, record.CaptureTime);
+        if (_alreadyAcked.Remove(end))
+        {
+            entry.Acked = true;
+            _inFlight.Enqueue(entry);
+            AdvanceDeliveredMark();
+            return true;
+        }
+        try
+        {
+            _producer.Produce(_settings.Topic, ToMessage(record), report => OnDelivery(entry, report));
+        }
+        catch (Exception e) when (e is ProduceException<string, byte[]> or KafkaException)
+        {
+            (_held, _heldEnd) = (record, end);
+            // A full librdkafka queue (smaller than the memory window) clears as acknowledgements come in.
+            if (e is not ProduceException<string, byte[]> { Error.Code: ErrorCode.Local_QueueFull })
+            {
+                _rewind = true;
+                if (_notices.Allow("produce")) _log($"kafka: produce failed ({e.Message}); retrying");
+            }
+            return false;
+        }
+        if (resend) _resent++;
+        if (_inFlight.Count == 0) _lastProgress = DateTime.UtcNow;
+        _inFlight.Enqueue(entry);
+        _outstanding++;
+        return true;
     }
 
     private static Message<string, byte[]> ToMessage(OutgoingRecord record)
@@ -273,6 +289,8 @@ public sealed class DetectionPublisher : IDisposable
                 if (_notices.Allow("delivery:" + code))
                     _log($"kafka: delivery failed ({code}: {report.Error.Reason}); the record stays in the spool and is sent again");
             }
+            // The pump has work only when records wait behind the memory window or must be sent again.
+            if (!_rewind && _held is null && !_spool.HasUnread) return;
         }
         _wake.Set();
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace StreamFusion.Kafka.Publish;
 
@@ -17,11 +18,12 @@ public sealed class RecordSpool : IDisposable
     private const int HeaderBytes = 8;
 
     private readonly object _gate = new();
-    private readonly FileStream _log, _ack, _lock;
+    private readonly SafeFileHandle _log, _ack;
+    private readonly FileStream _lock;
     private readonly bool _fsync;
     private long _ackedOffset, _readOffset, _unacked, _length;
 
-    private RecordSpool(string directory, FileStream log, FileStream ack, FileStream lockFile, long maxBytes, bool fsync)
+    private RecordSpool(string directory, SafeFileHandle log, SafeFileHandle ack, FileStream lockFile, long maxBytes, bool fsync)
     {
         Directory = directory;
         (_log, _ack, _lock, MaxBytes, _fsync) = (log, ack, lockFile, maxBytes, fsync);
@@ -55,8 +57,9 @@ public sealed class RecordSpool : IDisposable
         }
         try
         {
-            var log = new FileStream(Path.Combine(directory, LogName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-            var ack = new FileStream(Path.Combine(directory, AckName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            // Unbuffered positional I/O: each append is one write reaching the OS, each read exactly one entry.
+            var log = File.OpenHandle(Path.Combine(directory, LogName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var ack = File.OpenHandle(Path.Combine(directory, AckName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             var spool = new RecordSpool(directory, log, ack, lockFile, maxBytes, fsync);
             spool.Recover();
             return spool;
@@ -71,9 +74,8 @@ public sealed class RecordSpool : IDisposable
     private void Recover()
     {
         var stored = new byte[8];
-        _ack.Position = 0;
-        _ackedOffset = _ack.Read(stored) == 8 ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
-        _length = _log.Length;
+        _ackedOffset = RandomAccess.Read(_ack, stored, 0) == 8 ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
+        _length = RandomAccess.GetLength(_log);
         if (_ackedOffset < 0 || _ackedOffset > _length) _ackedOffset = 0; // reset was cut short by a crash: nothing was pending
         _readOffset = _ackedOffset;
         var end = _ackedOffset;
@@ -82,29 +84,50 @@ public sealed class RecordSpool : IDisposable
             end = entry.End;
             _unacked++;
         }
-        if (end < _length) _log.SetLength(_length = end); // a torn entry from a killed process
+        if (end < _length) RandomAccess.SetLength(_log, _length = end); // a torn entry from a killed process
         Recovered = _unacked;
     }
 
     /// <summary>Appends a record; false when the spool already holds <see cref="MaxBytes"/> of undelivered records.</summary>
-    public bool TryAppend(OutgoingRecord record)
+    public bool TryAppend(OutgoingRecord record) => TryAppend(record, out _);
+
+    /// <param name="claimed">the reader was caught up, so this record counts as read already (the caller sends it)</param>
+    public bool TryAppend(OutgoingRecord record, out long end, bool claimIfCaughtUp, out bool claimed)
     {
-        var payload = Encode(record);
-        var header = new byte[HeaderBytes];
-        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), Crc32.Compute(payload));
+        claimed = false;
         lock (_gate)
         {
-            if (_length - _ackedOffset + HeaderBytes + payload.Length > MaxBytes) return false;
-            _log.Position = _length;
-            _log.Write(header);
-            _log.Write(payload);
-            _length += HeaderBytes + payload.Length;
-            _log.Flush(_fsync); // to the OS at least: a killed process loses nothing
+            var caughtUp = _readOffset == _length;
+            if (!TryAppend(record, out end)) return false;
+            if (claimIfCaughtUp && caughtUp)
+            {
+                _readOffset = end;
+                claimed = true;
+            }
+            return true;
+        }
+    }
+
+    private bool TryAppend(OutgoingRecord record, out long end)
+    {
+        end = 0;
+        var entry = Encode(record);
+        var payload = entry.AsSpan(HeaderBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(entry, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), Crc32.Compute(payload));
+        lock (_gate)
+        {
+            if (_length - _ackedOffset + entry.Length > MaxBytes) return false;
+            RandomAccess.Write(_log, entry, _length); // reaches the OS before returning: a killed process loses nothing
+            if (_fsync) RandomAccess.FlushToDisk(_log);
+            end = _length += entry.Length;
             _unacked++;
             return true;
         }
     }
+
+    /// <summary>Whether records wait to be handed out (appended while others were ahead of them, or after a rewind).</summary>
+    public bool HasUnread { get { lock (_gate) return _readOffset < _length; } }
 
     /// <summary>The next record not yet handed out, with the offset just past it (its acknowledgement point).</summary>
     public bool TryReadNext(out OutgoingRecord record, out long end)
@@ -137,33 +160,34 @@ public sealed class RecordSpool : IDisposable
             _unacked -= records;
             if (_ackedOffset == _length && _readOffset == _length && _length >= ResetBytes)
             {
-                _log.SetLength(0); // truncated first: a crash before the offset below is written reads as "nothing pending"
+                RandomAccess.SetLength(_log, 0); // truncated first: a crash before the offset below is written reads as "nothing pending"
                 _ackedOffset = _readOffset = _length = 0;
             }
             var stored = new byte[8];
             BinaryPrimitives.WriteInt64LittleEndian(stored, _ackedOffset);
-            RandomAccess.Write(_ack.SafeFileHandle, stored, 0);
-            if (_fsync) RandomAccess.FlushToDisk(_ack.SafeFileHandle);
+            RandomAccess.Write(_ack, stored, 0);
+            if (_fsync) RandomAccess.FlushToDisk(_ack);
         }
     }
 
     private (OutgoingRecord Record, long End)? ReadAt(long offset)
     {
         if (offset + HeaderBytes > _length) return null;
-        var header = new byte[HeaderBytes];
-        _log.Position = offset;
-        _log.ReadExactly(header);
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        if (RandomAccess.Read(_log, header, offset) != HeaderBytes) return null;
         var length = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (length <= 0 || offset + HeaderBytes + length > _length) return null;
         var payload = new byte[length];
-        _log.ReadExactly(payload);
-        if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4))) return null;
+        if (RandomAccess.Read(_log, payload, offset + HeaderBytes) != length) return null;
+        if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) return null;
         return (Decode(payload), offset + HeaderBytes + length);
     }
 
+    /// <returns>the entry with room for its header in front</returns>
     private static byte[] Encode(OutgoingRecord record)
     {
         using var buffer = new MemoryStream(record.Value.Length + 256);
+        buffer.Position = HeaderBytes;
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(record.CaptureTime.UtcTicks);
