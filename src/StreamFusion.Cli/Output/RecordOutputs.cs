@@ -51,7 +51,8 @@ public sealed class RecordOutputs : IAsyncDisposable
         {
             var byId = cameras.ToDictionary(c => c.Camera.Id);
             _transcripts = new TranscriptTopicReader(topic, properties, _kafka.TranscriptsFromBeginning,
-                (camera, segment) => Deliver(byId, camera, segment), _log);
+                (camera, segment) => Deliver(byId, camera, segment),
+                (camera, instant) => byId.TryGetValue(camera, out var pipeline) ? pipeline.MediaTimeAt(instant) : null, _log);
         }
     }
 

@@ -123,6 +123,16 @@ public sealed class CameraPipeline : IDisposable
         if (_decode.Truncation is { } truncated) throw truncated;
     }
 
+    /// <summary>
+    /// This camera's media time at a wall-clock instant, extrapolated from the last item routed (its PTS and when
+    /// it arrived); exact enough for live sources, meaningless for fast replay. Null before the first item.
+    /// </summary>
+    public double? MediaTimeAt(DateTimeOffset instant) =>
+        Volatile.Read(ref _clockAnchor) is { } anchor ? anchor.Pts + (instant - anchor.At).TotalSeconds : null;
+
+    private sealed record ClockAnchor(double Pts, DateTimeOffset At);
+    private ClockAnchor? _clockAnchor;
+
     /// <summary>A transcript segment from outside the media (a live speech-to-text topic); corrections go out at once.</summary>
     public void AddTranscript(TranscriptSegment segment)
     {
@@ -135,6 +145,7 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             Counters.Count(item);
+            if (item is VideoFrame or AudioChunk) Volatile.Write(ref _clockAnchor, new ClockAnchor(item.Pts, DateTimeOffset.UtcNow));
             if (item is SubtitleCue cue && _fuser is not null)
                 lock (_fuserLock) Publish(_fuser.Add(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle")), _recordSink!);
             var target = item switch { VideoFrame => frames, AudioChunk => sound, _ => null };

@@ -16,6 +16,7 @@ public sealed class TranscriptTopicReader : IDisposable
     private readonly Dictionary<string, string> _properties;
     private readonly bool _fromBeginning;
     private readonly Func<string, TranscriptSegment, bool> _deliver;
+    private readonly Func<string, DateTimeOffset, double?> _mediaTime;
     private readonly Action<string> _log;
     private readonly NoticeLimiter _notices = new(TimeSpan.FromSeconds(30));
     private readonly CancellationTokenSource _stop = new();
@@ -23,10 +24,11 @@ public sealed class TranscriptTopicReader : IDisposable
     private long _received, _malformed, _unknownCamera;
 
     /// <param name="deliver">hands a segment to its camera; false when no such camera runs here</param>
+    /// <param name="mediaTime">a camera's media time at a wall-clock instant, for segments timed in UTC</param>
     public TranscriptTopicReader(string topic, IReadOnlyDictionary<string, string> properties, bool fromBeginning,
-        Func<string, TranscriptSegment, bool> deliver, Action<string> log)
+        Func<string, TranscriptSegment, bool> deliver, Func<string, DateTimeOffset, double?> mediaTime, Action<string> log)
     {
-        (_topic, _connection, _fromBeginning, _deliver, _log) = (topic, properties, fromBeginning, deliver, log);
+        (_topic, _connection, _fromBeginning, _deliver, _mediaTime, _log) = (topic, properties, fromBeginning, deliver, mediaTime, log);
         _properties = new Dictionary<string, string>(properties)
         {
             ["group.id"] = "streamfusion-transcripts", // required by librdkafka; nothing is committed to it
@@ -88,7 +90,7 @@ public sealed class TranscriptTopicReader : IDisposable
 
     private void Handle(ConsumeResult<string?, byte[]> result, Message<string?, byte[]> message)
     {
-        if (!TranscriptMessage.TryParse(message.Key, message.Value, out var camera, out var segment, out var problem))
+        if (!TranscriptMessage.TryParse(message.Key, message.Value, _mediaTime, out var camera, out var segment, out var problem))
         {
             var count = Interlocked.Increment(ref _malformed);
             if (_notices.Allow("malformed"))

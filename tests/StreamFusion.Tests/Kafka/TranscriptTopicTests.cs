@@ -33,7 +33,8 @@ public class TranscriptTopicTests
             (null, """{"start": 1.0, "end": 2.0, "text": "no camera anywhere"}"""),
             (null, """{"camera": "cam", "start": 4.0, "end": 4.5, "text": "camera in the value"}"""),
             ("elsewhere", """{"start": 1.0, "end": 2.0, "text": "another process's camera"}"""),
-            ("cam", """{"start": 5.0, "end": 5.25, "text": "police"}"""));
+            ("cam", """{"start": 5.0, "end": 5.25, "text": "police"}"""),
+            ("cam", """{"wallclock_start": "2026-11-22T10:00:07.500Z", "wallclock_end": "2026-11-22T10:00:08Z", "text": "fire"}"""));
         var delivered = new ConcurrentQueue<(string Camera, TranscriptSegment Segment)>();
         var log = new ConcurrentQueue<string>();
 
@@ -43,11 +44,16 @@ public class TranscriptTopicTests
                 if (camera != "cam") return false;
                 delivered.Enqueue((camera, segment));
                 return true;
-            }, log.Enqueue);
-        WaitUntil(() => reader.Received + reader.Malformed + reader.UnknownCamera == 8, TimeSpan.FromSeconds(30), "all 8 messages");
+            },
+            // the camera's media clock read 2.0 s at 10:00:00 UTC
+            (camera, instant) => camera == "cam" ? 2.0 + (instant - DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture)).TotalSeconds : null,
+            log.Enqueue);
+        WaitUntil(() => reader.Received + reader.Malformed + reader.UnknownCamera == 9, TimeSpan.FromSeconds(30), "all 9 messages");
 
-        Assert.Equal((3L, 4L, 1L), (reader.Received, reader.Malformed, reader.UnknownCamera));
-        Assert.Equal(["camera in the value", "help", "police"], delivered.Select(d => d.Segment.Text).Order());
+        Assert.Equal((4L, 4L, 1L), (reader.Received, reader.Malformed, reader.UnknownCamera));
+        Assert.Equal(["camera in the value", "fire", "help", "police"], delivered.Select(d => d.Segment.Text).Order());
+        var fire = delivered.Single(d => d.Segment.Text == "fire").Segment;
+        Assert.Equal((9.5, 10.0), (fire.Start, fire.End)); // placed on the media clock
         var help = delivered.Single(d => d.Segment.Text == "help").Segment;
         Assert.Equal((1.0, 1.5, "A", "kafka"), (help.Start, help.End, help.Speaker, help.Source));
         Assert.Contains(log, l => l.Contains("skipped") && l.Contains(Topic));
