@@ -87,9 +87,7 @@ public static class KafkaBench
         var clock = await Drive(count, rate, () =>
         {
             var message = DetectionMessages.From(template with { Wallclock = DateTimeOffset.UtcNow });
-            var headers = new Headers();
-            foreach (var (name, text) in message.Headers) headers.Add(name, System.Text.Encoding.UTF8.GetBytes(text));
-            producer.Produce(topic, new Message<string, byte[]> { Key = message.Key, Value = message.Value, Headers = headers },
+            producer.Produce(topic, message.ToMessage(),
                 report => { if (!report.Error.IsError) latency.Record(DateTimeOffset.UtcNow - message.CaptureTime); });
         }, () => Task.FromResult((long)producer.Flush(TimeSpan.FromMinutes(5))));
         return new Result("plain Confluent producer (same settings, no spool)", count / clock.TotalSeconds, latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99));

@@ -232,7 +232,7 @@ public sealed class DetectionPublisher : IDisposable
         }
         try
         {
-            _producer.Produce(_settings.Topic, ToMessage(record), report => OnDelivery(entry, report));
+            _producer.Produce(_settings.Topic, record.ToMessage(), report => OnDelivery(entry, report));
         }
         catch (Exception e) when (e is ProduceException<string, byte[]> or KafkaException)
         {
@@ -250,13 +250,6 @@ public sealed class DetectionPublisher : IDisposable
         _inFlight.Enqueue(entry);
         _outstanding++;
         return true;
-    }
-
-    private static Message<string, byte[]> ToMessage(OutgoingRecord record)
-    {
-        var headers = new Headers();
-        foreach (var (name, value) in record.Headers) headers.Add(name, Encoding.UTF8.GetBytes(value));
-        return new Message<string, byte[]> { Key = record.Key, Value = record.Value, Headers = headers, Timestamp = new Timestamp(record.CaptureTime) };
     }
 
     private void OnDelivery(InFlight entry, DeliveryReport<string, byte[]> report)
