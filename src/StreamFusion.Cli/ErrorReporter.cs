@@ -27,8 +27,9 @@ public static class ErrorReporter
         return ExitCode(root);
     }
 
+    // Plain ArgumentExceptions are this program's own usage errors; derived ones (null, out of range) would be bugs.
     private static bool IsKnown(Exception error) =>
-        error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException
+        error.GetType() == typeof(ArgumentException) || error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException
             or StreamFusion.Fusion.Transcripts.TranscriptFormatException or Confluent.Kafka.KafkaException
             or StreamFusion.Kafka.Connection.KafkaSetupException or StreamFusion.Kafka.Publish.SpoolUnavailableException;
 

@@ -7,6 +7,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
 {
     ProbeCommand.Create(globals),
     ReplayCommand.Create(globals),
+    LiveCommand.Create(globals),
     DetectCommand.Create(globals),
     AudioCommands.Features(globals),
     AudioCommands.Audio(globals),

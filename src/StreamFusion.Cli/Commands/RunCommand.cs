@@ -15,12 +15,14 @@ public static class RunCommand
         var file = new Argument<string>("pipeline.yaml") { Description = "pipeline config (see pipelines/)" };
         var check = new Option<bool>("--check") { Description = "only validate the config and exit" };
         var kafka = new Option<string?>("--kafka") { Description = "bootstrap servers, overriding kafka.bootstrap_servers (the same pipeline against another cluster)" };
-        var command = new Command("run", "Run the pipeline described by a config file") { file, check, kafka };
+        var metrics = new Option<string?>("--metrics") { Description = "serve /metrics and /health on host:port, overriding metrics.listen" };
+        var command = new Command("run", "Run the pipeline described by a config file") { file, check, kafka, metrics };
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(kafka) is { Length: > 0 } bootstrap)
                 config = config with { Kafka = config.Kafka with { Connection = config.Kafka.Connection with { BootstrapServers = bootstrap } } };
+            if (parse.GetValue(metrics) is { Length: > 0 } listen) config = config with { Metrics = Operations.MetricsAddress.Parse(listen) };
             if (parse.GetValue(check))
             {
                 Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");
@@ -30,7 +32,7 @@ public static class RunCommand
             await using var records = config.FusesRecords
                 ? new RecordOutputs(config.Fusion, config.RecordsFile, config.Kafka, line => Console.Error.WriteLine(line))
                 : null;
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, records: records);
+            var outcome = await PipelineHost.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, records);
             return records is null
                 ? outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode
                 : await records.CompleteAsync(outcome, shutdown, keepServing: false);

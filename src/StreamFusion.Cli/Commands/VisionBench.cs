@@ -111,7 +111,7 @@ public static class VisionBench
         pipeline.AddStage("consume", async abort =>
         {
             await foreach (var analysis in analysed.Reader.ReadAllAsync(abort))
-                if (!analysis.EndOfStream) frames++;
+                if (!analysis.EndOfStream && !analysis.Carried) frames++;
         });
         var clock = Stopwatch.StartNew();
         await pipeline.RunAsync(CancellationToken.None, TimeSpan.FromSeconds(10));

@@ -1,5 +1,6 @@
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
+using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 
 namespace StreamFusion.Cli.Config;
@@ -17,6 +18,8 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
     public AudioConfig Audio { get; init; } = new();
     /// <summary>Sidecar transcript for replay (.srt, .vtt, .align), joined by the fusion stage.</summary>
     public string? TranscriptFile { get; init; }
+    /// <summary>How the source recovers from failures, ends and stalls (on for network sources and devices by default).</summary>
+    public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Off;
 }
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
@@ -27,6 +30,8 @@ public sealed record PipelineConfig(
     /// <summary>A JSON-lines copy of the fused records; null writes none.</summary>
     public string? RecordsFile { get; init; }
     public KafkaConfig Kafka { get; init; } = new();
+    /// <summary>Where /metrics and /health are served; null serves none.</summary>
+    public Operations.MetricsAddress? Metrics { get; init; }
     /// <summary>Records are fused when something takes them: Kafka or the JSON-lines file.</summary>
     public bool FusesRecords => Kafka.Enabled || RecordsFile is not null;
 

@@ -32,6 +32,7 @@ public static partial class PipelineConfigLoader
         var queueDefaults = ReadQueues(root.Section("queues"), QueueSettings.Replay);
         var visionDefaults = VisionConfigReader.Read(root.Section("vision"), new VisionConfig());
         var audioDefaults = AudioConfigReader.Read(root.Section("audio"), new AudioConfig());
+        var reconnectDefaults = ReadReconnect(root.Section("reconnect"), new ReconnectSettings());
 
         var cameras = new List<CameraConfig>();
         var cameraSections = root.Sections("cameras");
@@ -51,10 +52,14 @@ public static partial class PipelineConfigLoader
             var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults);
             var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
             var transcript = camera.String("transcript");
+            var reconnect = ReadReconnect(camera.Section("reconnect"), reconnectDefaults);
             camera.RejectUnknownKeys();
                         // Audio analysis fixes the rate the decoder resamples to.
             if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };
-            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues) { Vision = vision, Audio = audio, TranscriptFile = transcript });
+            cameras.Add(new CameraConfig(id, uri, pacing, decode, queues)
+            {
+                Vision = vision, Audio = audio, TranscriptFile = transcript, Reconnect = reconnect.For(uri),
+            });
         }
         var fusion = FusionConfigReader.Read(root.Section("fusion"));
         string? records = null;
@@ -66,9 +71,25 @@ public static partial class PipelineConfigLoader
             output.RejectUnknownKeys();
         }
         var kafka = KafkaConfigReader.Read(root.Section("kafka"), file);
+        Operations.MetricsAddress? metrics = null;
+        if (root.Section("metrics") is { } metricsSection)
+        {
+            if (metricsSection.String("listen") is { Length: > 0 } listen)
+            {
+                try
+                {
+                    metrics = Operations.MetricsAddress.Parse(listen);
+                }
+                catch (ArgumentException e)
+                {
+                    metricsSection.Error(null, "listen", e.Message);
+                }
+            }
+            metricsSection.RejectUnknownKeys();
+        }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
-        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka };
+        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics };
     }
 
     private static MediaSourceOptions ReadDecode(YamlSection? section, MediaSourceOptions defaults)
@@ -93,6 +114,39 @@ public static partial class PipelineConfigLoader
         };
         section.RejectUnknownKeys();
         return decode;
+    }
+
+    private static ReconnectSettings ReadReconnect(YamlSection? section, ReconnectSettings defaults)
+    {
+        if (section is null) return defaults;
+        var policy = defaults.Policy;
+        var settings = new ReconnectSettings(
+            section.Choice("enabled", defaults.Enabled, TryParseAuto, "auto, true or false"),
+            policy with
+            {
+                Initial = section.Duration("initial", policy.Initial),
+                Max = section.Duration("max", policy.Max),
+                Multiplier = section.Number("multiplier", policy.Multiplier, 1, 10),
+                Jitter = section.Number("jitter", policy.Jitter, 0, 1),
+                MaxAttempts = section.Int("max_attempts", policy.MaxAttempts, 0, int.MaxValue),
+                StallTimeout = section.Duration("stall_timeout", policy.StallTimeoutOrDefault),
+            });
+        if (settings.Policy.Initial <= TimeSpan.Zero) section.Error(null, "initial", "must be longer than 0");
+        if (settings.Policy.Max < settings.Policy.Initial) section.Error(null, "max", "must not be shorter than initial");
+        section.RejectUnknownKeys();
+        return settings;
+    }
+
+    private static bool TryParseAuto(string text, out bool? enabled)
+    {
+        enabled = null;
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "auto": return true;
+            case "true": enabled = true; return true;
+            case "false": enabled = false; return true;
+            default: return false;
+        }
     }
 
     private static QueueSettings ReadQueues(YamlSection? section, QueueSettings defaults)

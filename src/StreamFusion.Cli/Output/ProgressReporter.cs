@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using StreamFusion.Cli.Runtime;
+using StreamFusion.Media.Live;
 
 namespace StreamFusion.Cli.Output;
 
@@ -9,7 +10,7 @@ namespace StreamFusion.Cli.Output;
 /// On a terminal a single camera gets one status line rewritten in place (stderr); otherwise every interval
 /// prints a plain log line per camera to stdout. An extra status (Kafka) follows the cameras' lines.
 /// </summary>
-public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, TimeSpan interval, bool interactive, Func<string?>? extraStatus = null)
+public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, bool interactive, Func<string?>? extraStatus = null)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Frames, TimeSpan At)> _last = [];
@@ -25,19 +26,20 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         catch (OperationCanceledException)
         {
         }
-        if (interactive && cameras.Count == 1) Console.Error.Write("\r\x1b[K");
+        if (interactive && running.Count == 1) Console.Error.Write("\r\x1b[K");
     }
 
     private void Report()
     {
         var extra = extraStatus?.Invoke();
+        var cameras = running.Pipelines;
         foreach (var camera in cameras)
         {
             var line = StatusLine(camera);
-            if (interactive && cameras.Count == 1) Console.Error.Write($"\r\x1b[K{line}{(extra is null ? "" : " " + extra)}");
+            if (interactive && running.Count == 1) Console.Error.Write($"\r\x1b[K{line}{(extra is null ? "" : " " + extra)}");
             else Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
         }
-        if (extra is not null && !(interactive && cameras.Count == 1)) Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {extra}");
+        if (extra is not null && !(interactive && running.Count == 1)) Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {extra}");
     }
 
     private string StatusLine(CameraPipeline camera)
@@ -51,8 +53,9 @@ public sealed class ProgressReporter(IReadOnlyList<CameraPipeline> cameras, Time
         var c = camera.Counters;
         var vision = camera.InferenceProvider is null ? "" : $" analysed={c.AnalysedFrames} objects={c.Objects} tracks={c.Tracks}";
         vision += camera.VoiceActivity is null ? "" : $" speech={c.SpeechSegments} sounds={c.SoundEvents}";
+        var state = camera.Camera.Reconnect.Enabled ? $" state={camera.Health.State.Name()} reconnects={camera.Health.Reconnects}" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{camera.Camera.Id}] {Position(camera)} frames={frames} fps={fps:F1}{vision} audio={c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
+            $"[{camera.Camera.Id}]{state} {Position(camera)} frames={frames} fps={fps:F1}{vision} audio={c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +
             $"cues={c.SubtitleCues} dropped={camera.Dropped} corrupt={camera.DecodeStats.CorruptPackets} queue={queued}");
     }
 

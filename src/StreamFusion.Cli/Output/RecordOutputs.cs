@@ -38,9 +38,11 @@ public sealed class RecordOutputs : IAsyncDisposable
     public FusionSetup Fusion { get; }
     public string? BootstrapServers => _endpoint?.BootstrapServers;
     public PublisherStats? Stats => _publisher?.Stats;
+    public StreamFusion.Core.Metrics.LatencyHistogram? AckLatency => _publisher?.Latency;
+    public TranscriptTopicReader? Transcripts => _transcripts;
 
     /// <summary>Connects Kafka (starting the embedded broker when none is configured) once the cameras are open.</summary>
-    public void Start(IReadOnlyList<CameraPipeline> cameras)
+    public void Start(RunningCameras cameras)
     {
         if (!_kafka.Enabled) return;
         var topics = new[] { _kafka.Topic }.Concat(_kafka.TranscriptTopic is { } t ? [t] : []);
@@ -49,16 +51,15 @@ public sealed class RecordOutputs : IAsyncDisposable
         _publisher = new DetectionPublisher(_kafka.Publisher(_endpoint), properties, _log);
         if (_kafka.TranscriptTopic is { } topic)
         {
-            var byId = cameras.ToDictionary(c => c.Camera.Id);
             _transcripts = new TranscriptTopicReader(topic, properties, _kafka.TranscriptsFromBeginning,
-                (camera, segment) => Deliver(byId, camera, segment),
-                (camera, instant) => byId.TryGetValue(camera, out var pipeline) ? pipeline.MediaTimeAt(instant) : null, _log);
+                (camera, segment) => Deliver(cameras, camera, segment),
+                (camera, instant) => cameras.Find(camera)?.MediaTimeAt(instant), _log);
         }
     }
 
-    private static bool Deliver(Dictionary<string, CameraPipeline> cameras, string camera, TranscriptSegment segment)
+    private static bool Deliver(RunningCameras cameras, string camera, TranscriptSegment segment)
     {
-        if (!cameras.TryGetValue(camera, out var pipeline)) return false;
+        if (cameras.Find(camera) is not { } pipeline) return false;
         pipeline.AddTranscript(segment);
         return true;
     }

@@ -5,6 +5,7 @@ using StreamFusion.Fusion.Fuse;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
+using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 using StreamFusion.Vision.Stage;
 
@@ -31,13 +32,13 @@ public sealed class CameraPipeline : IDisposable
     private readonly object _fuserLock = new();
     private readonly Action<FusedRecord>? _recordSink;
 
-    private CameraPipeline(CameraConfig camera, IMediaSource source, VisionAnalyzer? vision, AudioAnalyzer? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript)
+    private CameraPipeline(CameraConfig camera, IMediaSource source, Func<CancellationToken, IMediaSource> reopen, VisionAnalyzer? vision, AudioAnalyzer? audio,
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health)
     {
         Camera = camera;
         _vision = vision;
         _audio = audio;
-        _decode = new DecodeStage(source, camera.Pacing);
+        _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
         var decoded = _pipeline.AddEdge<MediaItem>("decode→route", capacity, policy);
@@ -48,7 +49,8 @@ public sealed class CameraPipeline : IDisposable
         _recordSink = fusion?.RecordSink;
         if (fusion is not null)
             _fuser = new WindowFuser(fusion.Settings, camera.Id, video: vision is not null && source.Info.Video is not null,
-                audio: audio is not null && source.Info.Audio is not null, transcript);
+                audio: audio is not null && source.Info.Audio is not null, transcript,
+                pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow);
         _pipeline.AddStage("route", abort => RouteAsync(decoded, frames, sound, abort), [.. new IPipelineEdge?[] { frames, sound }.OfType<IPipelineEdge>()]);
         PipelineEdge<FrameAnalysis>? analysed = null;
         PipelineEdge<AudioWindow>? heard = null;
@@ -67,8 +69,8 @@ public sealed class CameraPipeline : IDisposable
             _pipeline.AddStage("fuse", abort => FuseAsync(analysed, heard, fusion.RecordSink, abort));
             return;
         }
-        if (analysed is not null) _pipeline.AddStage("consume-vision", abort => ConsumeAsync(analysed, Counters.Count, analysisSink, abort));
-        if (heard is not null) _pipeline.AddStage("consume-audio", abort => ConsumeAsync(heard, Counters.Count, null, abort));
+        if (analysed is not null) _pipeline.AddStage("consume-vision", abort => ConsumeAsync(analysed, CountAnalysis, analysisSink, abort));
+        if (heard is not null) _pipeline.AddStage("consume-audio", abort => ConsumeAsync(heard, CountAudio, null, abort));
     }
 
     public CameraConfig Camera { get; }
@@ -80,6 +82,8 @@ public sealed class CameraPipeline : IDisposable
     public long Dropped => _pipeline.TotalDropped;
     public string? InferenceProvider => _vision?.Provider;
     public string? VoiceActivity => _audio?.VadName;
+    public CameraHealth Health => _decode.Health;
+    public StageLatencies Latency { get; } = new();
 
     /// <summary>
     /// With inference in the pipeline, "auto" decoder threads means one: single-threaded decoding outpaces the
@@ -95,16 +99,19 @@ public sealed class CameraPipeline : IDisposable
     /// </summary>
     /// <param name="transcript">sidecar transcript segments for the fusion stage</param>
     public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, Action<string> warn, CancellationToken stop)
+        Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health, Action<string> log,
+        CancellationToken stop)
     {
-        var source = MediaSource.Open(resolvedUri, DecodeOptions(camera.Decode, vision is not null), stop);
+        var options = DecodeOptions(camera.Decode, vision is not null);
+        IMediaSource Reopen(CancellationToken cancel) => MediaSource.Open(resolvedUri, options, cancel);
+        var source = Reopen(stop);
         VisionAnalyzer? visionAnalyzer = null;
         AudioAnalyzer? audioAnalyzer = null;
         try
         {
-            visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, warn);
-            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, warn);
-            return new CameraPipeline(camera, source, visionAnalyzer, audioAnalyzer, analysisSink, fusion, transcript);
+            visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, log);
+            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, log);
+            return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, analysisSink, fusion, transcript, health);
         }
         catch
         {
@@ -124,14 +131,10 @@ public sealed class CameraPipeline : IDisposable
     }
 
     /// <summary>
-    /// This camera's media time at a wall-clock instant, extrapolated from the last item routed (its PTS and when
+    /// This camera's media time at a wall-clock instant, extrapolated from the last item read (its PTS and when
     /// it arrived); exact enough for live sources, meaningless for fast replay. Null before the first item.
     /// </summary>
-    public double? MediaTimeAt(DateTimeOffset instant) =>
-        Volatile.Read(ref _clockAnchor) is { } anchor ? anchor.Pts + (instant - anchor.At).TotalSeconds : null;
-
-    private sealed record ClockAnchor(double Pts, DateTimeOffset At);
-    private ClockAnchor? _clockAnchor;
+    public double? MediaTimeAt(DateTimeOffset instant) => _decode.Clock.MediaTimeAt(instant);
 
     /// <summary>A transcript segment from outside the media (a live speech-to-text topic); corrections go out at once.</summary>
     public void AddTranscript(TranscriptSegment segment)
@@ -145,7 +148,7 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var item in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             Counters.Count(item);
-            if (item is VideoFrame or AudioChunk) Volatile.Write(ref _clockAnchor, new ClockAnchor(item.Pts, DateTimeOffset.UtcNow));
+            Latency.Record("route", _decode.Clock.WallTimeAt(item.Pts));
             if (item is SubtitleCue cue && _fuser is not null)
                 lock (_fuserLock) Publish(_fuser.Add(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle")), _recordSink!);
             var target = item switch { VideoFrame => frames, AudioChunk => sound, _ => null };
@@ -168,8 +171,8 @@ public sealed class CameraPipeline : IDisposable
         }
 
         await Task.WhenAll(
-            Feed(analysed, Counters.Count, _fuser!.Add),
-            Feed(heard, Counters.Count, _fuser!.Add)).ConfigureAwait(false);
+            Feed(analysed, CountAnalysis, _fuser!.Add),
+            Feed(heard, CountAudio, _fuser!.Add)).ConfigureAwait(false);
         lock (_fuserLock) Publish(_fuser.Finish(), sink);
     }
 
@@ -178,8 +181,21 @@ public sealed class CameraPipeline : IDisposable
         foreach (var record in records)
         {
             Counters.Count(record);
+            if (record.Revision == 0) Latency.Record("fuse", record.EndCaptured);
             sink(record);
         }
+    }
+
+    private void CountAnalysis(FrameAnalysis analysis)
+    {
+        Counters.Count(analysis);
+        if (!analysis.EndOfStream) Latency.Record("vision", _decode.Clock.WallTimeAt(analysis.Pts));
+    }
+
+    private void CountAudio(AudioWindow window)
+    {
+        Counters.Count(window);
+        Latency.Record("audio", _decode.Clock.WallTimeAt(window.End));
     }
 
     private static async Task ConsumeAsync<T>(PipelineEdge<T> input, Action<T> count, Func<T, ValueTask>? sink, CancellationToken abort)
@@ -187,7 +203,7 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var result in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             count(result);
-            if (sink is not null) await sink(result).ConfigureAwait(false);
+            if (sink is not null && result is not FrameAnalysis { Carried: true }) await sink(result).ConfigureAwait(false);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class MediaCounters
 
     public void Count(FrameAnalysis analysis)
     {
-        if (analysis.EndOfStream) return;
+        if (analysis.EndOfStream || analysis.Carried) return;
         Interlocked.Increment(ref _analysedFrames);
         Interlocked.Add(ref _objects, analysis.Objects.Count);
         Interlocked.Add(ref _tracks, analysis.Events.Count(e => e.Kind == "new"));

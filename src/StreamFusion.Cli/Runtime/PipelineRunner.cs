@@ -5,22 +5,32 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
+using StreamFusion.Media.Live;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;
 
-/// <summary>Runs every camera of a pipeline config concurrently, with progress, until the sources end or a stop.</summary>
+/// <summary>
+/// Runs every camera of a pipeline config concurrently, with progress, until the sources end or a stop.
+/// Every camera is opened first, so a bad input or model fails the run before anything starts; a live camera
+/// that cannot be reached yet keeps trying in the background while the others run. Once running, a camera
+/// that fails does not stop the others: its error is logged and reported when they are done.
+/// </summary>
 public static class PipelineRunner
 {
     private static readonly TimeSpan SlowOpenNotice = TimeSpan.FromSeconds(1);
 
     /// <param name="analysisSink">receives every camera's frame analyses (the detect verb's writer)</param>
     /// <param name="records">when set, cameras fuse their windows into records for it; it starts once every camera is open</param>
+    /// <param name="running">the cameras as they open and run (for metrics and health); a new set when null</param>
     public static async Task<PipelineOutcome> RunAsync(PipelineConfig config, AssetLocator assets, CancellationToken stop,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, RecordOutputs? records = null)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, RecordOutputs? records = null, RunningCameras? running = null)
     {
-        var fusion = records?.Fusion;
-        var opening = config.Cameras.Select(camera => OpenAsync(camera, config, assets, analysisSink, fusion, stop)).ToList();
+        running ??= new RunningCameras();
+        var log = (Action<string>)Console.Error.WriteLine;
+        foreach (var camera in config.Cameras) running.Expect(camera.Id, new CameraHealth(camera.Id, camera.Reconnect.Enabled ? log : null));
+        var health = running.Health.ToDictionary(h => h.Camera);
+        var opening = config.Cameras.Select(camera => FirstOpenAsync(camera, health[camera.Id], config, assets, analysisSink, records, stop)).ToList();
         try
         {
             await Task.WhenAll(opening);
@@ -35,25 +45,41 @@ public static class PipelineRunner
             DisposeOpened(opening);
             throw;
         }
-        var cameras = opening.Select(task => task.Result).ToList();
+        var opened = new List<CameraPipeline>();
+        var failures = new List<Exception>();
         try
         {
-            records?.Start(cameras);
+            records?.Start(running);
             var clock = Stopwatch.StartNew();
             using var finished = new CancellationTokenSource();
-            var progress = new ProgressReporter(cameras, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected,
+            var progress = new ProgressReporter(running, config.StatsInterval, interactive: !Console.IsErrorRedirected && !Console.IsOutputRedirected,
                 records is null ? null : records.Status);
             var progressTask = progress.RunAsync(finished.Token);
-            var runs = cameras.Select(async camera =>
+            var runs = config.Cameras.Select(async (camera, i) =>
             {
-                var outcome = await camera.RunAsync(stop, config.DrainTimeout);
-                ProgressReporter.PrintSummary(camera, outcome.ToString().ToLowerInvariant(), clock.Elapsed);
-                camera.ThrowIfInputTruncated();
-                return outcome;
+                var pipeline = opening[i].Result ?? await OpenWhenReachableAsync(camera, health[camera.Id], config, assets, analysisSink, records, stop);
+                if (pipeline is null) return PipelineOutcome.Drained;
+                lock (opened) opened.Add(pipeline);
+                running.Opened(pipeline);
+                try
+                {
+                    var outcome = await pipeline.RunAsync(stop, config.DrainTimeout);
+                    ProgressReporter.PrintSummary(pipeline, outcome.ToString().ToLowerInvariant(), clock.Elapsed);
+                    pipeline.ThrowIfInputTruncated();
+                    return outcome;
+                }
+                catch (Exception error) when (config.Cameras.Count > 1)
+                {
+                    // The other cameras go on; the error is the run's result once they are done.
+                    Console.Error.WriteLine($"[{camera.Id}] stopped by an error: {error.Message}");
+                    lock (failures) failures.Add(error);
+                    return PipelineOutcome.Completed;
+                }
             }).ToList();
             try
             {
                 var outcomes = await Task.WhenAll(runs);
+                if (failures.Count > 0) throw failures[0];
                 return outcomes.Max();
             }
             finally
@@ -64,24 +90,77 @@ public static class PipelineRunner
         }
         finally
         {
-            foreach (var camera in cameras) camera.Dispose();
+            foreach (var camera in opened) camera.Dispose();
         }
     }
 
-    private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, PipelineConfig config, AssetLocator assets,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, CancellationToken stop)
+    /// <returns>null for a live camera that is not reachable yet (it is retried once the others run)</returns>
+    private static async Task<CameraPipeline?> FirstOpenAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
+    {
+        try
+        {
+            return await OpenAsync(camera, health, config, assets, analysisSink, records, stop);
+        }
+        catch (MediaException error) when (camera.Reconnect.Enabled && IsRetryable(error) && !stop.IsCancellationRequested)
+        {
+            health.Set(CameraState.BackingOff, $"{error.Message}; retrying while the other cameras run");
+            return null;
+        }
+    }
+
+    /// <returns>null when stopped first</returns>
+    private static async Task<CameraPipeline?> OpenWhenReachableAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
+    {
+        var jitter = new Random();
+        for (var attempt = 1; ; attempt++)
+        {
+            var delay = camera.Reconnect.Delay(attempt, jitter);
+            if (camera.Reconnect.MaxAttempts > 0 && attempt > camera.Reconnect.MaxAttempts)
+            {
+                health.Set(CameraState.Failed, $"not reachable after {camera.Reconnect.MaxAttempts} attempts");
+                throw new MediaNetworkException($"[{camera.Id}] {MediaUri.RedactCredentials(camera.Uri)}: not reachable after {camera.Reconnect.MaxAttempts} attempts");
+            }
+            try
+            {
+                await Task.Delay(delay, stop);
+                health.Set(CameraState.Connecting);
+                return await OpenAsync(camera, health, config, assets, analysisSink, records, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (MediaAbortedException) when (stop.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (MediaException error) when (IsRetryable(error))
+            {
+                health.Set(CameraState.BackingOff, $"{error.Message}; attempt {attempt} failed");
+            }
+        }
+    }
+
+    /// <summary>Errors a live camera recovers from: unreachable, timed out, not published yet.</summary>
+    private static bool IsRetryable(MediaException error) => error is MediaNetworkException or MediaNotFoundException;
+
+    private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
     {
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
         var vision = camera.Vision.Enabled ? await camera.Vision.ResolveAsync(assets, stop) : null;
         var audio = camera.Audio.Enabled ? await camera.Audio.ResolveAsync(assets, stop) : null;
-        var transcript = fusion is not null && camera.TranscriptFile is { } sidecar
+        var transcript = records is not null && camera.TranscriptFile is { } sidecar
             ? SubtitleFileReader.Read(await assets.ResolveUriAsync(ResolveRelative(sidecar, config.SourceFile), stop))
             : [];
         Func<FrameAnalysis, ValueTask>? sink = analysisSink is null ? null : analysis => analysisSink(camera, analysis);
         // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
-        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, fusion, transcript, message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
+        var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, records?.Fusion, transcript, health,
+                message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
             CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");
@@ -89,10 +168,10 @@ public static class PipelineRunner
         return pipeline;
     }
 
-    private static void DisposeOpened(IEnumerable<Task<CameraPipeline>> opening)
+    private static void DisposeOpened(IEnumerable<Task<CameraPipeline?>> opening)
     {
         foreach (var task in opening)
-            if (task.IsCompletedSuccessfully) task.Result.Dispose();
+            if (task.IsCompletedSuccessfully) task.Result?.Dispose();
     }
 
     /// <summary>Relative file paths in a config file are relative to that file, not to the working directory.</summary>

@@ -12,6 +12,8 @@ public enum EdgePolicy
 
 public static class EdgePolicyNames
 {
+    public static string Name(EdgePolicy policy) => policy == EdgePolicy.Wait ? "wait" : "drop-oldest";
+
     public static bool TryParse(string? text, out EdgePolicy policy)
     {
         switch (text?.Trim().ToLowerInvariant())

@@ -8,6 +8,9 @@ public sealed record FusedRecord(
     double Score, string Severity, IReadOnlyList<string> Reasons, IncidentState? Incident, int Revision = 0)
 {
     public const string Schema = "streamfusion.detection.v1";
+
+    /// <summary>When the window's last moment was captured: what publish latency is measured from (not serialised).</summary>
+    public DateTimeOffset EndCaptured { get; init; } = Wallclock;
 }
 
 /// <summary>The best sighting of one tracked object in the window; box [x, y, w, h] normalised to the frame.</summary>

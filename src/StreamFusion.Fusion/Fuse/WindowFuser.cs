@@ -18,7 +18,7 @@ public sealed class WindowFuser
     private readonly bool _video, _audio;
     private readonly KeywordWatchList _keywords;
     private readonly IncidentTracker _incidents;
-    private readonly Func<DateTimeOffset> _clock;
+    private readonly Func<double, DateTimeOffset> _wallclockAt;
     private readonly SortedDictionary<long, Window> _open = [];
     private readonly SortedDictionary<long, Window> _emitted = []; // kept for corrections, within the horizon
     private readonly List<TranscriptSegment> _transcript = [];
@@ -27,8 +27,9 @@ public sealed class WindowFuser
 
     /// <param name="video">whether vision analyses will arrive (the fuser waits for them)</param>
     /// <param name="audio">whether audio windows will arrive</param>
-    /// <param name="clock">wall clock for the records' wallclock field</param>
-    public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null, Func<DateTimeOffset>? clock = null)
+    /// <param name="wallclockAt">when a media time was captured (the records' wallclock); default: now</param>
+    public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null,
+        Func<double, DateTimeOffset>? wallclockAt = null)
     {
         _settings = settings;
         _camera = camera;
@@ -36,7 +37,7 @@ public sealed class WindowFuser
         _audio = audio;
         _keywords = new KeywordWatchList(settings.Keywords);
         _incidents = new IncidentTracker(camera, settings.IncidentThreshold);
-        _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        _wallclockAt = wallclockAt ?? (_ => DateTimeOffset.UtcNow);
         if (transcript is not null) _transcript.AddRange(transcript);
     }
 
@@ -179,8 +180,11 @@ public sealed class WindowFuser
                 window.Events.Select(e => new FusedEvent(e.Kind, Math.Round(e.Start, 3), Math.Round(e.End, 3), Math.Round(e.Score, 3))).ToList(),
                 a.MfccMean.Select(v => Math.Round((double)v, 3) + 0.0).ToList()) // + 0.0 turns -0 into 0
             : null;
-        return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _clock(),
-            window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident, window.Revision);
+        return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _wallclockAt(start),
+            window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident, window.Revision)
+        {
+            EndCaptured = _wallclockAt(start + _settings.WindowSeconds),
+        };
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,6 @@ public static class DetectionMessages
             new(TraceIdHeader, trace.ToHexString()),
             new(TraceParentHeader, $"00-{trace.ToHexString()}-{span.ToHexString()}-01"),
             new(ContentTypeHeader, "application/json"),
-        ], Encoding.UTF8.GetBytes(RecordJson.Serialize(record)), record.Wallclock);
+        ], Encoding.UTF8.GetBytes(RecordJson.Serialize(record)), record.EndCaptured);
     }
 }

@@ -11,6 +11,6 @@ public sealed class SubtitleCue : MediaItem
     }
 
     public override MediaKind Kind => MediaKind.Subtitle;
-    public double End { get; }
+    public double End { get; internal set; }
     public string Text { get; }
 }

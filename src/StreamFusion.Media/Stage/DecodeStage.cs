@@ -1,5 +1,6 @@
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media.Items;
+using StreamFusion.Media.Live;
 
 namespace StreamFusion.Media.Stage;
 
@@ -7,23 +8,88 @@ namespace StreamFusion.Media.Stage;
 /// The pipeline's source: reads a media source and writes its items, paced if asked, into one edge. It blocks
 /// in native reads, so it runs on a thread of its own (<see cref="Pipeline.AddBlockingSource"/>). A stop
 /// interrupts a blocking read, so Ctrl+C on a stalled network source returns at once.
+/// A live source that fails, ends or stalls is reopened by its <see cref="ReconnectPolicy"/>; media time carries on
+/// across the outage (items after it are shifted by the time it lasted), so windows stay in order and the gap shows.
 /// </summary>
-public sealed class DecodeStage(IMediaSource source, Pacing pacing)
+public sealed class DecodeStage
 {
-    public IMediaSource Source => source;
+    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMilliseconds(250);
+    private readonly Func<CancellationToken, IMediaSource>? _reopen;
+    private readonly ReconnectPolicy _reconnect;
+    private readonly Pacing _pacing;
+    private readonly Random _jitter = new();
+    private IMediaSource _source;
+    private double _position = double.NaN;
+    private double _ptsOffset;
+    private bool _realign;
+    private long _lastItemTicks = DateTime.UtcNow.Ticks;   // the media gap of an outage is measured from here
+    private long _quietSinceTicks = DateTime.UtcNow.Ticks; // the stall watchdog measures from here (last item or reopen)
+    private volatile bool _stalled, _reading;
+
+    /// <param name="reopen">opens the same input again (for reconnects); null: the source cannot be reopened</param>
+    /// <param name="health">state changes of the source (connecting, live, stalled, backing-off, ended, failed)</param>
+    public DecodeStage(IMediaSource source, Pacing pacing, Func<CancellationToken, IMediaSource>? reopen = null, ReconnectPolicy? reconnect = null,
+        CameraHealth? health = null)
+    {
+        _source = source;
+        _pacing = pacing;
+        _reopen = reopen;
+        _reconnect = reopen is null ? ReconnectPolicy.Off : reconnect ?? ReconnectPolicy.Off;
+        Health = health ?? new CameraHealth(source.Uri.Redacted);
+    }
+
+    public IMediaSource Source => Volatile.Read(ref _source);
+    public CameraHealth Health { get; }
+    /// <summary>When each media time was captured (read from the source).</summary>
+    public CaptureClock Clock { get; } = new();
 
     /// <summary>Media PTS of the latest item written (for progress display), NaN before the first.</summary>
     public double Position => Volatile.Read(ref _position);
-
-    private double _position = double.NaN;
 
     /// <summary>Set when the input ended early; the items before the cut were still delivered.</summary>
     public MediaTruncatedException? Truncation { get; private set; }
 
     public void Run(PipelineEdge<MediaItem> output, CancellationToken stop)
     {
-        var pacer = new Pacer(pacing);
+        var pacer = new Pacer(_pacing);
+        Health.Set(CameraState.Live);
+        using var watchdog = _reconnect.Enabled ? new Timer(_ => CheckStall(), null, WatchdogPeriod, WatchdogPeriod) : null;
+        while (true)
+        {
+            var failure = ReadUntilEnd(output, pacer, stop);
+            if (stop.IsCancellationRequested) return;
+            // A source with a known duration (a recording served over HTTP, say) ends; a live stream does not.
+            var finished = failure is null && !double.IsNaN(Source.Info.Duration);
+            if (!_reconnect.Enabled || finished)
+            {
+                Health.Set(failure is null or MediaTruncatedException ? CameraState.Ended : CameraState.Failed);
+                if (failure is MediaTruncatedException truncated) Truncation = truncated; // downstream drains first; the caller reports it
+                else if (failure is not null) throw failure;
+                return;
+            }
+            if (!Reconnect(failure, stop)) return;
+        }
+    }
+
+    /// <returns>null at a normal end (or a stop), else the error that ended reading</returns>
+    private MediaException? ReadUntilEnd(PipelineEdge<MediaItem> output, Pacer pacer, CancellationToken stop)
+    {
+        var source = Source;
         using var interrupt = stop.Register(source.Interrupt);
+        Interlocked.Exchange(ref _quietSinceTicks, DateTime.UtcNow.Ticks);
+        _reading = true;
+        try
+        {
+            return ReadItems(source, output, pacer, stop);
+        }
+        finally
+        {
+            _reading = false;
+        }
+    }
+
+    private MediaException? ReadItems(IMediaSource source, PipelineEdge<MediaItem> output, Pacer pacer, CancellationToken stop)
+    {
         while (!stop.IsCancellationRequested)
         {
             MediaItem? item;
@@ -31,23 +97,22 @@ public sealed class DecodeStage(IMediaSource source, Pacing pacing)
             {
                 item = source.ReadNext();
             }
-            catch (MediaAbortedException) when (stop.IsCancellationRequested)
+            catch (MediaAbortedException aborted)
             {
-                return;
+                return stop.IsCancellationRequested ? null : _stalled ? new MediaNetworkException($"{source.Uri.Redacted}: stalled") : aborted;
             }
-            catch (MediaTruncatedException truncated)
+            catch (MediaException error)
             {
-                // End normally so downstream drains what came before the cut; the caller reports it afterwards.
-                Truncation = truncated;
-                return;
+                return error;
             }
-            if (item is null) return;
+            if (item is null) return null;
             try
             {
+                Stamp(item);
                 if (!pacer.Wait(item.Pts, stop))
                 {
                     item.Dispose();
-                    return;
+                    return null;
                 }
                 output.Write(item, stop);
                 Volatile.Write(ref _position, item.Pts);
@@ -56,6 +121,69 @@ public sealed class DecodeStage(IMediaSource source, Pacing pacing)
             {
                 item.Dispose();
                 throw;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Notes the item's capture time and, after a reconnect, moves it onto the media clock past the outage.</summary>
+    private void Stamp(MediaItem item)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_realign)
+        {
+            var last = double.IsNaN(Position) ? 0 : Position;
+            var gap = Math.Max(0.001, (now.UtcTicks - Interlocked.Read(ref _lastItemTicks)) / (double)TimeSpan.TicksPerSecond);
+            _ptsOffset = last + gap - item.Pts;
+            _realign = false;
+            Health.Reconnected(gap);
+        }
+        item.Pts += _ptsOffset;
+        if (item is SubtitleCue cue) cue.End += _ptsOffset;
+        Interlocked.Exchange(ref _lastItemTicks, now.UtcTicks);
+        Interlocked.Exchange(ref _quietSinceTicks, now.UtcTicks);
+        Clock.Note(item.Pts, now);
+    }
+
+    private void CheckStall()
+    {
+        var silent = TimeSpan.FromTicks(DateTime.UtcNow.Ticks - Interlocked.Read(ref _quietSinceTicks));
+        if (_stalled || !_reading || silent < _reconnect.StallTimeoutOrDefault) return;
+        _stalled = true;
+        Health.Set(CameraState.Stalled, $"no data for {silent.TotalSeconds:F0} s");
+        Source.Interrupt();
+    }
+
+    /// <returns>false when stopped meanwhile</returns>
+    private bool Reconnect(MediaException? failure, CancellationToken stop)
+    {
+        var why = failure?.Message ?? "the stream ended";
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_reconnect.MaxAttempts > 0 && attempt > _reconnect.MaxAttempts)
+            {
+                Health.Set(CameraState.Failed, $"gave up after {_reconnect.MaxAttempts} attempts: {why}");
+                throw failure ?? new MediaNetworkException($"{Source.Uri.Redacted}: the stream ended and did not come back");
+            }
+            var delay = _reconnect.Delay(attempt, _jitter);
+            Health.Set(CameraState.BackingOff, $"{why}; reconnecting in {delay.TotalSeconds:F1} s (attempt {attempt})");
+            if (stop.WaitHandle.WaitOne(delay)) return false;
+            Health.Set(CameraState.Connecting);
+            try
+            {
+                var reopened = _reopen!(stop);
+                var previous = Interlocked.Exchange(ref _source, reopened);
+                previous.Dispose();
+                (_realign, _stalled) = (true, false); // live again with the first item (Stamp)
+                return true;
+            }
+            catch (MediaAbortedException) when (stop.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (MediaException error)
+            {
+                why = error.Message;
             }
         }
     }

@@ -7,4 +7,10 @@ public sealed record FrameAnalysis(long FrameIndex, double Pts, int Width, int H
 {
     /// <summary>True for the record that closes the stream: it carries the final "lost" events and no objects.</summary>
     public bool EndOfStream { get; init; }
+
+    /// <summary>
+    /// True for a frame the motion gate skipped: nothing changed, so it carries the last analysis' objects forward.
+    /// It keeps windows' objects and the fusion stage's clock moving without running the detector.
+    /// </summary>
+    public bool Carried { get; init; }
 }

@@ -46,8 +46,15 @@ public sealed class VisionAnalyzer : IDisposable
         var detections = _detector.Detect(bgr, width, height);
         _embedder?.Embed(bgr, width, height, detections);
         var (objects, events) = _tracker.Update(detections, pts);
+        _lastObjects = objects;
         return new FrameAnalysis(frameIndex, pts, width, height, objects, events);
     }
+
+    private IReadOnlyList<TrackedObject> _lastObjects = [];
+
+    /// <summary>For a frame the gate skipped: the last analysis' objects at this frame's time.</summary>
+    public FrameAnalysis Carry(double pts, long frameIndex, int width, int height) =>
+        new(frameIndex, pts, width, height, _lastObjects, []) { Carried = true };
 
     public FrameAnalysis Finish(double pts, int width, int height) =>
         new(-1, pts, width, height, [], _tracker.Flush()) { EndOfStream = true };

@@ -5,7 +5,8 @@ namespace StreamFusion.Vision.Stage;
 
 /// <summary>
 /// The pipeline stage: takes decoded items, analyses video frames, releases every item, and writes one
-/// <see cref="FrameAnalysis"/> per analysed frame, then a closing record with the tracks still open.
+/// <see cref="FrameAnalysis"/> per frame (a carried one for frames the motion gate skipped), then a closing record
+/// with the tracks still open.
 /// </summary>
 public sealed class VisionStage(VisionAnalyzer analyzer)
 {
@@ -21,7 +22,8 @@ public sealed class VisionStage(VisionAnalyzer analyzer)
                 if (item is VideoFrame frame)
                 {
                     (lastPts, width, height) = (frame.Pts, frame.Width, frame.Height);
-                    analysis = analyzer.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index);
+                    analysis = analyzer.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index)
+                               ?? analyzer.Carry(frame.Pts, frame.Index, frame.Width, frame.Height);
                 }
             }
             if (analysis is not null) await output.WriteAsync(analysis, abort).ConfigureAwait(false);

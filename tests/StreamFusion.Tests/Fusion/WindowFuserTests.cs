@@ -21,7 +21,7 @@ public class WindowFuserTests
     [Fact]
     public void Windows_wait_for_the_slower_modality_then_come_out_in_order()
     {
-        var fuser = new WindowFuser(new FusionSettings(), "cam", video: true, audio: true, clock: () => Noon);
+        var fuser = new WindowFuser(new FusionSettings(), "cam", video: true, audio: true, wallclockAt: _ => Noon);
 
         Assert.Empty(fuser.Add(Frame(0.5, ("person", 0.9f, 1))));
         Assert.Empty(fuser.Add(Frame(1.5)));        // window 0 still waits for audio
