@@ -38,6 +38,8 @@ public sealed record VisionConfig
     public MotionSettings Motion { get; init; } = new();
     public TrackerSettings Tracker { get; init; } = new();
     public bool Embedding { get; init; }
+    /// <summary>Fault injection: a slow detector, for overload tests (drops, bounded latency).</summary>
+    public TimeSpan SimulatedDelay { get; init; }
     public string EmbeddingModel { get; init; } = DefaultEmbeddingModel;
 
     public async Task<VisionSettings> ResolveAsync(AssetLocator assets, CancellationToken cancellation)
@@ -53,6 +55,7 @@ public sealed record VisionConfig
             Denoise = Denoise,
         };
         var embedding = Embedding ? await assets.ResolveUriAsync(EmbeddingModel, cancellation) : null;
-        return new VisionSettings(detector, new OnnxSettings { Device = Device, IntraOpThreads = Threads, Optimization = Optimization }, Motion, Tracker, embedding);
+        return new VisionSettings(detector, new OnnxSettings { Device = Device, IntraOpThreads = Threads, Optimization = Optimization }, Motion, Tracker, embedding,
+            SimulatedDelay);
     }
 }

@@ -29,6 +29,7 @@ public static class VisionConfigReader
             Denoise = ReadDenoise(section.Section("denoise"), defaults.Denoise),
             Motion = ReadMotion(section, defaults.Motion),
             Tracker = ReadTracker(section.Section("tracker"), defaults.Tracker),
+            SimulatedDelay = section.Duration("simulate_delay", defaults.SimulatedDelay),
         };
         if (section.Section("embedding") is { } embedding)
         {

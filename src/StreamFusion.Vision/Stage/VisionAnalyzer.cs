@@ -12,10 +12,12 @@ public sealed class VisionAnalyzer : IDisposable
     private readonly AppearanceEmbedder? _embedder;
     private readonly MotionGate _gate;
     private readonly ObjectTracker _tracker;
+    private readonly TimeSpan _simulatedDelay;
 
     private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings)
     {
         _detector = detector;
+        _simulatedDelay = settings.SimulatedDelay;
         _embedder = embedder;
         _gate = new MotionGate(settings.Motion);
         _tracker = new ObjectTracker(settings.Tracker);
@@ -44,6 +46,7 @@ public sealed class VisionAnalyzer : IDisposable
     {
         if (_gate.Decide(bgr, width, height, pts) != GateDecision.Analyze) return null;
         var detections = _detector.Detect(bgr, width, height);
+        if (_simulatedDelay > TimeSpan.Zero) Thread.Sleep(_simulatedDelay);
         _embedder?.Embed(bgr, width, height, detections);
         var (objects, events) = _tracker.Update(detections, pts);
         _lastObjects = objects;

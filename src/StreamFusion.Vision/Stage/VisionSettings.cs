@@ -6,4 +6,6 @@ using StreamFusion.Vision.Tracking;
 namespace StreamFusion.Vision.Stage;
 
 /// <summary>Everything the vision stage needs; EmbeddingModelPath null turns appearance embeddings off.</summary>
-public sealed record VisionSettings(DetectorSettings Detector, OnnxSettings Onnx, MotionSettings Motion, TrackerSettings Tracker, string? EmbeddingModelPath = null);
+/// <param name="SimulatedDelay">fault injection: added to every detection, to see how a pipeline copes with a slow detector</param>
+public sealed record VisionSettings(DetectorSettings Detector, OnnxSettings Onnx, MotionSettings Motion, TrackerSettings Tracker, string? EmbeddingModelPath = null,
+    TimeSpan SimulatedDelay = default);
