@@ -174,6 +174,41 @@ public class PipelineConfigTests
     }
 
     [Fact]
+    public void Reconnection_is_on_for_live_sources_by_default_and_configurable_per_camera()
+    {
+        var config = PipelineConfigLoader.Parse("/srv/pipelines/site.yaml", new StringReader("""
+            reconnect: { initial: 2s, max: 1m, jitter: 0.1, stall_timeout: 5s }
+            metrics: { listen: 0.0.0.0:9464 }
+            cameras:
+              - { id: gate, uri: "rtsp://user:pw@192.0.2.10/stream" }
+              - { id: archive, uri: archive.mp4 }
+              - { id: flaky, uri: "udp://127.0.0.1:5600", reconnect: { max_attempts: 3, enabled: true } }
+              - { id: fixed, uri: "http://192.0.2.11/cam.ts", reconnect: { enabled: false } }
+            """));
+
+        var byId = config.Cameras.ToDictionary(c => c.Id, c => c.Reconnect);
+        Assert.True(byId["gate"].Enabled);
+        Assert.False(byId["archive"].Enabled);
+        Assert.Equal((true, 3), (byId["flaky"].Enabled, byId["flaky"].MaxAttempts));
+        Assert.False(byId["fixed"].Enabled);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), 0.1, TimeSpan.FromSeconds(5)),
+            (byId["gate"].Initial, byId["gate"].Max, byId["gate"].Jitter, byId["gate"].StallTimeoutOrDefault));
+        Assert.Equal("http://+:9464/", config.Metrics!.Prefix);
+    }
+
+    [Fact]
+    public void Reconnect_delays_grow_to_the_maximum_with_jitter_around_them()
+    {
+        var policy = StreamFusion.Media.Live.ReconnectPolicy.Live with { Initial = TimeSpan.FromSeconds(1), Max = TimeSpan.FromSeconds(30), Jitter = 0.2 };
+        var random = new Random(7);
+        var delays = Enumerable.Range(1, 8).Select(attempt => policy.Delay(attempt, random).TotalSeconds).ToList();
+
+        double[] nominal = [1, 2, 4, 8, 16, 30, 30, 30];
+        for (var i = 0; i < nominal.Length; i++) Assert.InRange(delays[i], nominal[i] * 0.8, nominal[i] * 1.2);
+        Assert.True(delays.Distinct().Count() == delays.Count, "jitter makes every wait different");
+    }
+
+    [Fact]
     public void Kafka_mistakes_are_located()
     {
         var error = Invalid("""

@@ -91,6 +91,43 @@ public class LiveCameraTests
         Assert.Equal(143, run.WaitForExit(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public void A_camera_that_is_down_at_start_does_not_hold_up_the_others_and_joins_when_it_comes_up()
+    {
+        var (up, down, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
+        using var first = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{up}/cam.ts");
+        using var temp = new TempDirectory();
+        var config = temp.File("two.yaml");
+        File.WriteAllText(config, $"""
+            version: 1
+            metrics: {"{"} listen: 127.0.0.1:{metricsPort} {"}"}
+            reconnect: {"{"} initial: 500ms, max: 2s {"}"}
+            decode: {"{"} audio: false {"}"}
+            vision: {"{"} detect_fps: 5 {"}"}
+            kafka: {"{"} enabled: false {"}"}
+            output: {"{"} jsonl: {temp.File("records.jsonl")} {"}"}
+            cameras:
+              - {"{"} id: hall, uri: "http://127.0.0.1:{up}/cam.ts" {"}"}
+              - {"{"} id: yard, uri: "http://127.0.0.1:{down}/cam.ts" {"}"}
+            """);
+        using var run = new BackgroundCli("run", config);
+        var endpoint = new OperationsEndpoint(metricsPort);
+
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"hall\"}") >= 3, TimeSpan.FromSeconds(90), "records from the camera that is up");
+        var health = endpoint.Health();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
+        var states = health.Body.GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString());
+        Assert.Equal("live", states["hall"]);
+        Assert.Contains(states["yard"], new[] { "backing-off", "connecting" });
+
+        using var second = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{down}/cam.ts");
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up");
+        WaitUntil(() => endpoint.Health().Status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "both cameras live");
+        run.Signal("TERM");
+        Assert.Equal(143, run.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("[yard] backing-off", run.Stderr);
+    }
+
     private static long Rss(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Soak test: N live cameras (looped sample files served as HTTP MPEG-TS by ffmpeg) in one streamfusion process
+# for M minutes, sampling its RSS every 30 s. Prints a table and the growth after warm-up (the first sample).
+#   tests/soak/four_cameras.sh [minutes=10] [cameras=4]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+minutes=${1:-10}
+cameras=${2:-4}
+assets=${STREAMFUSION_ASSETS:-$(cd .. && pwd)/shared}
+media=("$assets/media/one-by-one-person-detection.mp4" "$assets/media/car-detection.mp4" "$assets/media/grid_swwp2s.mpg" "$assets/media/vtest_480x360.avi")
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+config="$work/soak.yaml"
+printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: 2, policy: drop-oldest }\nvision: { detect_fps: 5 }\naudio: {}\ncameras:\n' > "$config"
+for i in $(seq 0 $((cameras - 1))); do
+  port=$((18100 + i))
+  file=${media[$((i % ${#media[@]}))]}
+  # vtest is AVI (no timestamps for MPEG-TS by copy): re-encode it; the others are copied.
+  if [[ $file == *.avi ]]; then codec=(-c:v libx264 -preset ultrafast -g 10 -c:a aac); else codec=(-c copy); fi
+  (while true; do ffmpeg -v error -re -stream_loop -1 -i "$file" "${codec[@]}" -f mpegts -listen 1 "http://127.0.0.1:$port/cam.ts" || sleep 0.5; done) &
+  printf '  - { id: cam%d, uri: "http://127.0.0.1:%d/cam.ts" }\n' "$i" "$port" >> "$config"
+done
+scripts/streamfusion run "$config" > "$work/run.out" 2> "$work/run.err" &
+pid=$!
+echo "soak: $cameras cameras for $minutes min, streamfusion pid $pid; RSS every 30 s"
+printf '%8s %10s %12s %10s\n' "minute" "RSS MB" "frames" "records"
+first=""
+for s in $(seq 1 $((minutes * 2))); do
+  sleep 30
+  kill -0 $pid 2>/dev/null || { echo "soak: streamfusion exited"; tail -5 "$work/run.err"; exit 1; }
+  rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  metrics=$(curl -s 127.0.0.1:19470/metrics || true)
+  frames=$(echo "$metrics" | awk '/^streamfusion_frames_total/ {s += $2} END {print s + 0}')
+  records=$(echo "$metrics" | awk '/^streamfusion_records_total/ {s += $2} END {print s + 0}')
+  printf '%8.1f %10.1f %12d %10d\n' "$(echo "$s / 2" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$frames" "$records"
+  [ -n "$first" ] || first=$rss
+  last=$rss
+done
+echo "soak: RSS after warm-up $(echo "$first / 1024" | bc) MB, at the end $(echo "$last / 1024" | bc) MB: growth $(echo "scale=1; 100 * ($last - $first) / $first" | bc) %"
+curl -s 127.0.0.1:19470/health; echo
+kill -TERM $pid; wait $pid || true
+grep -E "completed|drained|kafka:" "$work/run.out" | tail -$((cameras + 1))
