@@ -22,6 +22,13 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Off;
 }
 
+/// <summary>
+/// What the cameras of one process share for vision: one ONNX Runtime session per model and settings (run one
+/// inference at a time, so cameras do not fight over cores), and a budget of detections per second split fairly.
+/// </summary>
+/// <param name="MaxDetectFps">0 = no process-wide cap (each camera's detect_fps still applies)</param>
+public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetectFps = 0);
+
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
 public sealed record PipelineConfig(
     string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
@@ -30,6 +37,7 @@ public sealed record PipelineConfig(
     /// <summary>A JSON-lines copy of the fused records; null writes none.</summary>
     public string? RecordsFile { get; init; }
     public KafkaConfig Kafka { get; init; } = new();
+    public InferenceConfig Inference { get; init; } = new();
     /// <summary>Where /metrics and /health are served; null serves none.</summary>
     public Operations.MetricsAddress? Metrics { get; init; }
     /// <summary>Records are fused when something takes them: Kafka or the JSON-lines file.</summary>

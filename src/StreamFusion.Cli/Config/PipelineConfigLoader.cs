@@ -71,6 +71,13 @@ public static partial class PipelineConfigLoader
             output.RejectUnknownKeys();
         }
         var kafka = KafkaConfigReader.Read(root.Section("kafka"), file);
+        var inference = new InferenceConfig();
+        if (root.Section("inference") is { } inferenceSection)
+        {
+            inference = new InferenceConfig(inferenceSection.Bool("share_sessions", inference.ShareSessions),
+                inferenceSection.Number("max_detect_fps", inference.MaxDetectFps, 0, 100_000));
+            inferenceSection.RejectUnknownKeys();
+        }
         Operations.MetricsAddress? metrics = null;
         if (root.Section("metrics") is { } metricsSection)
         {
@@ -89,7 +96,7 @@ public static partial class PipelineConfigLoader
         }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
-        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics };
+        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics, Inference = inference };
     }
 
     private static MediaSourceOptions ReadDecode(YamlSection? section, MediaSourceOptions defaults)

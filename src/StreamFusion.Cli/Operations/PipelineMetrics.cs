@@ -19,7 +19,7 @@ public sealed class PipelineMetrics
     private readonly Dictionary<string, (long Frames, DateTime At)> _lastFrames = [];
 
     private readonly Gauge _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
-    private readonly Counter _reconnects, _gap, _frames, _analysed, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
+    private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
     public PipelineMetrics(RunningCameras cameras, RecordOutputs? records)
     {
@@ -33,6 +33,7 @@ public sealed class PipelineMetrics
         _gap = f.CreateCounter("streamfusion_camera_gap_seconds_total", "media time lost to outages", camera);
         _frames = f.CreateCounter("streamfusion_frames_total", "decoded video frames", camera);
         _analysed = f.CreateCounter("streamfusion_analysed_frames_total", "frames the detector ran on", camera);
+        _budgetSkipped = f.CreateCounter("streamfusion_budget_skipped_frames_total", "frames not analysed because the camera was over its share of inference.max_detect_fps", camera);
         _records_ = f.CreateCounter("streamfusion_records_total", "fused window records (corrections included)", camera);
         _incidents = f.CreateCounter("streamfusion_incidents_total", "incidents started", camera);
         _fps = f.CreateGauge("streamfusion_decode_fps", "decoded frames per second since the previous scrape", camera);
@@ -69,6 +70,7 @@ public sealed class PipelineMetrics
             var c = camera.Counters;
             _frames.WithLabels(id).IncTo(c.VideoFrames);
             _analysed.WithLabels(id).IncTo(c.AnalysedFrames);
+            _budgetSkipped.WithLabels(id).IncTo(camera.BudgetSkipped);
             _records_.WithLabels(id).IncTo(c.Records);
             _incidents.WithLabels(id).IncTo(c.Incidents);
             var now = DateTime.UtcNow;

@@ -81,6 +81,7 @@ public sealed class CameraPipeline : IDisposable
     public DecodeStats DecodeStats => _decode.Source.Stats;
     public long Dropped => _pipeline.TotalDropped;
     public string? InferenceProvider => _vision?.Provider;
+    public long BudgetSkipped => _vision?.BudgetSkipped ?? 0;
     public string? VoiceActivity => _audio?.VadName;
     public CameraHealth Health => _decode.Health;
     public StageLatencies Latency { get; } = new();
@@ -100,7 +101,7 @@ public sealed class CameraPipeline : IDisposable
     /// <param name="transcript">sidecar transcript segments for the fusion stage</param>
     public static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
         Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health, Action<string> log,
-        CancellationToken stop)
+        InferenceSharing sharing, CancellationToken stop)
     {
         var options = DecodeOptions(camera.Decode, vision is not null);
         IMediaSource Reopen(CancellationToken cancel) => MediaSource.Open(resolvedUri, options, cancel);
@@ -109,7 +110,7 @@ public sealed class CameraPipeline : IDisposable
         AudioAnalyzer? audioAnalyzer = null;
         try
         {
-            visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, log);
+            visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, log, sharing, camera.Id);
             audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, log);
             return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, analysisSink, fusion, transcript, health);
         }

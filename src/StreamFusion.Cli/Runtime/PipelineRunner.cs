@@ -6,6 +6,8 @@ using StreamFusion.Core.Pipeline;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Media.Live;
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;
@@ -27,10 +29,12 @@ public static class PipelineRunner
         Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, RecordOutputs? records = null, RunningCameras? running = null)
     {
         running ??= new RunningCameras();
+        var sharing = new InferenceSharing(config.Inference.ShareSessions ? new SharedSessions() : null,
+            config.Inference.MaxDetectFps > 0 ? new DetectionBudget(config.Inference.MaxDetectFps) : null);
         var log = (Action<string>)Console.Error.WriteLine;
         foreach (var camera in config.Cameras) running.Expect(camera.Id, new CameraHealth(camera.Id, camera.Reconnect.Enabled ? log : null));
         var health = running.Health.ToDictionary(h => h.Camera);
-        var opening = config.Cameras.Select(camera => FirstOpenAsync(camera, health[camera.Id], config, assets, analysisSink, records, stop)).ToList();
+        var opening = config.Cameras.Select(camera => FirstOpenAsync(camera, health[camera.Id], config, assets, analysisSink, records, sharing, stop)).ToList();
         try
         {
             await Task.WhenAll(opening);
@@ -57,7 +61,7 @@ public static class PipelineRunner
             var progressTask = progress.RunAsync(finished.Token);
             var runs = config.Cameras.Select(async (camera, i) =>
             {
-                var pipeline = opening[i].Result ?? await OpenWhenReachableAsync(camera, health[camera.Id], config, assets, analysisSink, records, stop);
+                var pipeline = opening[i].Result ?? await OpenWhenReachableAsync(camera, health[camera.Id], config, assets, analysisSink, records, sharing, stop);
                 if (pipeline is null) return PipelineOutcome.Drained;
                 lock (opened) opened.Add(pipeline);
                 running.Opened(pipeline);
@@ -96,11 +100,11 @@ public static class PipelineRunner
 
     /// <returns>null for a live camera that is not reachable yet (it is retried once the others run)</returns>
     private static async Task<CameraPipeline?> FirstOpenAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, InferenceSharing sharing, CancellationToken stop)
     {
         try
         {
-            return await OpenAsync(camera, health, config, assets, analysisSink, records, stop);
+            return await OpenAsync(camera, health, config, assets, analysisSink, records, sharing, stop);
         }
         catch (MediaException error) when (camera.Reconnect.Enabled && IsRetryable(error) && !stop.IsCancellationRequested)
         {
@@ -111,7 +115,7 @@ public static class PipelineRunner
 
     /// <returns>null when stopped first</returns>
     private static async Task<CameraPipeline?> OpenWhenReachableAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, InferenceSharing sharing, CancellationToken stop)
     {
         var jitter = new Random();
         for (var attempt = 1; ; attempt++)
@@ -126,7 +130,7 @@ public static class PipelineRunner
             {
                 await Task.Delay(delay, stop);
                 health.Set(CameraState.Connecting);
-                return await OpenAsync(camera, health, config, assets, analysisSink, records, stop);
+                return await OpenAsync(camera, health, config, assets, analysisSink, records, sharing, stop);
             }
             catch (OperationCanceledException)
             {
@@ -147,7 +151,7 @@ public static class PipelineRunner
     private static bool IsRetryable(MediaException error) => error is MediaNetworkException or MediaNotFoundException;
 
     private static async Task<CameraPipeline> OpenAsync(CameraConfig camera, CameraHealth health, PipelineConfig config, AssetLocator assets,
-        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, CancellationToken stop)
+        Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink, RecordOutputs? records, InferenceSharing sharing, CancellationToken stop)
     {
         var uri = await assets.ResolveUriAsync(ResolveRelative(camera.Uri, config.SourceFile), stop);
         var vision = camera.Vision.Enabled ? await camera.Vision.ResolveAsync(assets, stop) : null;
@@ -160,7 +164,7 @@ public static class PipelineRunner
         await using var slowOpenNotice = new Timer(_ => Console.Error.WriteLine($"[{camera.Id}] opening {MediaUri.RedactCredentials(uri)} (waiting for the stream)"),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
         var pipeline = await Task.Run(() => CameraPipeline.Open(camera, uri, vision, audio, sink, records?.Fusion, transcript, health,
-                message => Console.Error.WriteLine($"[{camera.Id}] {message}"), stop),
+                message => Console.Error.WriteLine($"[{camera.Id}] {message}"), sharing, stop),
             CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");

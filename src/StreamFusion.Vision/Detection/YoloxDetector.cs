@@ -65,12 +65,12 @@ public sealed unsafe class YoloxDetector : IDisposable
     public int ClassCount { get; }
     public string Provider => _model.Provider;
 
-    public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null)
+    public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null, SharedSessions? shared = null)
     {
         if (!File.Exists(settings.ModelPath))
             throw new ModelException($"detector model not found: {settings.ModelPath} (expected a YOLOX ONNX model, input float[1,3,S,S] such as [1,3,416,416])");
         var labels = LabelMap.Load(settings.LabelsPath);
-        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn);
+        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn, shared);
         try
         {
             var (size, anchors, classes) = ValidateContract(model, labels);
@@ -120,7 +120,10 @@ public sealed unsafe class YoloxDetector : IDisposable
     }
 
     /// <summary>Runs the model on the input buffer (separate from pre/post-processing so it can be timed alone).</summary>
-    public void Infer() => _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+    public void Infer()
+    {
+        lock (_model.RunGate) _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+    }
 
     internal List<DetectedObject> Decode(float ratio, int width, int height)
     {

@@ -27,9 +27,9 @@ public sealed unsafe class AppearanceEmbedder : IDisposable
         _size = size;
     }
 
-    public static AppearanceEmbedder Load(string path, OnnxSettings onnx, Action<string>? warn = null)
+    public static AppearanceEmbedder Load(string path, OnnxSettings onnx, Action<string>? warn = null, SharedSessions? shared = null)
     {
-        var model = OnnxSessionFactory.Create(path, onnx, warn);
+        var model = OnnxSessionFactory.Create(path, onnx, warn, shared);
         var input = model.Session.InputMetadata.Values.FirstOrDefault();
         if (model.Session.InputMetadata.Count != 1 || input?.Dimensions is not [_, 3, var h, var w] || h != w || h <= 0
             || model.Session.OutputMetadata.Values.Single().Dimensions.Length != 2)
@@ -65,7 +65,7 @@ public sealed unsafe class AppearanceEmbedder : IDisposable
             }
         }
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _batch.AsMemory(0, needed), [objects.Count, 3, _size, _size]);
-        using var outputs = _model.Session.Run(_runOptions, _model.Session.InputNames, [input], _model.Session.OutputNames);
+        using var outputs = Run(input);
         var values = outputs[0].GetTensorDataAsSpan<float>();
         var length = values.Length / objects.Count;
         for (var i = 0; i < objects.Count; i++)
@@ -75,6 +75,11 @@ public sealed unsafe class AppearanceEmbedder : IDisposable
             if (norm > 0) for (var k = 0; k < vector.Length; k++) vector[k] /= norm;
             objects[i].Embedding = vector;
         }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input)
+    {
+        lock (_model.RunGate) return _model.Session.Run(_runOptions, _model.Session.InputNames, [input], _model.Session.OutputNames);
     }
 
     public void Dispose()

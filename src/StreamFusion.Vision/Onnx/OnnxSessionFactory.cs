@@ -25,10 +25,23 @@ public sealed record OnnxSettings
     }
 }
 
-/// <summary>A created session and the execution provider that actually runs it.</summary>
-public sealed record OnnxModel(InferenceSession Session, string Provider, string Path) : IDisposable
+/// <summary>
+/// A created session and the execution provider that actually runs it. Several cameras may hold the same session
+/// (<see cref="SharedSessions"/>): they run it one at a time under <see cref="RunGate"/>, so the cores go to one
+/// inference at a time instead of being fought over, and the model is in memory once.
+/// </summary>
+public sealed class OnnxModel(InferenceSession session, string provider, string path, object? runGate = null, Action? release = null) : IDisposable
 {
-    public void Dispose() => Session.Dispose();
+    public InferenceSession Session => session;
+    public string Provider => provider;
+    public string Path => path;
+    public object RunGate { get; } = runGate ?? new object();
+
+    public void Dispose()
+    {
+        if (release is not null) release();
+        else session.Dispose();
+    }
 }
 
 /// <summary>
@@ -39,7 +52,11 @@ public static class OnnxSessionFactory
 {
     public static IReadOnlyList<string> AvailableProviders() => OrtEnv.Instance().GetAvailableProviders();
 
-    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null)
+    /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
+    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null, SharedSessions? shared = null) =>
+        shared is null ? Create(path, settings, warn) : shared.Acquire(path, settings, () => Create(path, settings, warn));
+
+    private static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn)
     {
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
         var available = AvailableProviders();

@@ -13,10 +13,13 @@ public sealed class VisionAnalyzer : IDisposable
     private readonly MotionGate _gate;
     private readonly ObjectTracker _tracker;
     private readonly TimeSpan _simulatedDelay;
+    private readonly DetectionBudget? _budget;
+    private readonly string _camera;
 
-    private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings)
+    private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings, DetectionBudget? budget, string camera)
     {
         _detector = detector;
+        (_budget, _camera) = (budget, camera);
         _simulatedDelay = settings.SimulatedDelay;
         _embedder = embedder;
         _gate = new MotionGate(settings.Motion);
@@ -25,14 +28,19 @@ public sealed class VisionAnalyzer : IDisposable
 
     public string Provider => _detector.Provider;
     public MotionGate Gate => _gate;
+    /// <summary>Frames the gate let through but the process's detection budget did not.</summary>
+    public long BudgetSkipped => _budget?.Skipped(_camera) ?? 0;
 
-    public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null)
+    /// <param name="sharing">sessions and detection budget shared with the process's other cameras</param>
+    /// <param name="camera">this camera's id, its account in the budget</param>
+    public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null, InferenceSharing? sharing = null, string camera = "")
     {
-        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn);
+        sharing ??= InferenceSharing.None;
+        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn, sharing.Sessions);
         try
         {
-            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn) : null;
-            return new VisionAnalyzer(detector, embedder, settings);
+            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn, sharing.Sessions) : null;
+            return new VisionAnalyzer(detector, embedder, settings, sharing.Budget, camera);
         }
         catch
         {
@@ -45,6 +53,7 @@ public sealed class VisionAnalyzer : IDisposable
     public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex)
     {
         if (_gate.Decide(bgr, width, height, pts) != GateDecision.Analyze) return null;
+        if (_budget is not null && !_budget.TryTake(_camera)) return null;
         var detections = _detector.Detect(bgr, width, height);
         if (_simulatedDelay > TimeSpan.Zero) Thread.Sleep(_simulatedDelay);
         _embedder?.Embed(bgr, width, height, detections);

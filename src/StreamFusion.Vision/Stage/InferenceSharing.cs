@@ -1,0 +1,10 @@
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>What the cameras of one process share for vision: model sessions, and the detections-per-second budget.</summary>
+public sealed record InferenceSharing(SharedSessions? Sessions, DetectionBudget? Budget)
+{
+    public static readonly InferenceSharing None = new(null, null);
+}
