@@ -1,12 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using StreamFusion.Cli.Config;
-using StreamFusion.Cli.Output;
-using StreamFusion.Cli.Runtime;
-using StreamFusion.Core.Pipeline;
-using StreamFusion.Fusion.Fuse;
-using StreamFusion.Fusion.Transcripts;
-using StreamFusion.Media;
 using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 

@@ -6,8 +6,7 @@ namespace StreamFusion.Kafka.Embedded;
 /// <summary>
 /// An in-process, in-memory Kafka-protocol cluster on 127.0.0.1 (librdkafka's mock cluster): any Kafka client can
 /// produce to and consume from it while the process runs. For trying things out and for tests, never for keeping
-/// data: everything is gone when the process ends. Tests also use it to take brokers down, add round-trip time and
-/// inject request errors.
+/// data: everything is gone when the process ends. Tests also use it to take brokers down and inject request errors.
 /// </summary>
 public sealed unsafe class EmbeddedBroker : IDisposable
 {
@@ -43,8 +42,6 @@ public sealed unsafe class EmbeddedBroker : IDisposable
     public void SetBrokerDown(int brokerId = 1) => Check(_api.BrokerSetDown(_cluster, brokerId), "take broker down");
 
     public void SetBrokerUp(int brokerId = 1) => Check(_api.BrokerSetUp(_cluster, brokerId), "bring broker up");
-
-    public void SetRoundTripTime(TimeSpan rtt, int brokerId = 1) => Check(_api.BrokerSetRtt(_cluster, brokerId, (int)rtt.TotalMilliseconds), "set round-trip time");
 
     /// <summary>The next produce requests (to any broker) fail with these errors, one each, in order.</summary>
     public void FailNextProduceRequests(params ErrorCode[] errors)

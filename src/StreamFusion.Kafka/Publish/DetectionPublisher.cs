@@ -7,9 +7,9 @@ namespace StreamFusion.Kafka.Publish;
 
 /// <summary>
 /// Publishes records to one topic without losing any while the broker is away. Every record is first appended to
-/// the durable spool; a pump hands spooled records, in order, to an idempotent producer (acks=all) while fewer
-/// than <see cref="PublisherSettings.MemoryRecords"/> wait for acknowledgement, and the spool's delivered mark
-/// follows the acknowledgements. librdkafka's message timeout is infinite by default, so an outage never fails a
+/// the durable spool, then handed, in spool order, to an idempotent producer (acks=all): at once when nothing waits
+/// before it, otherwise by a pump once fewer than <see cref="PublisherSettings.MemoryRecords"/> await
+/// acknowledgement. The spool's delivered mark follows the acknowledgements. librdkafka's message timeout is infinite by default, so an outage never fails a
 /// record: it waits in librdkafka (bounded) and on disk, and idempotence keeps per-partition order without
 /// duplicates when the broker returns. If a user sets message.timeout.ms, failed records are re-sent from the spool.
 /// </summary>
@@ -40,8 +40,7 @@ public sealed class DetectionPublisher : IDisposable
     private DateTime? _stalledSince;
     private long _accepted, _delivered, _spooled, _resent, _rejected, _refused, _outages;
 
-    /// <param name="bootstrapServers">cluster to publish to</param>
-    /// <param name="properties">librdkafka properties (shared connection settings and any producer overrides)</param>
+    /// <param name="properties">librdkafka properties: bootstrap.servers, shared connection settings, producer overrides</param>
     /// <param name="log">one-line notices: recovery, outages, limits, rejections</param>
     public DetectionPublisher(PublisherSettings settings, IReadOnlyDictionary<string, string> properties, Action<string> log)
     {
@@ -51,7 +50,15 @@ public sealed class DetectionPublisher : IDisposable
         _temporarySpool = settings.SpoolDirectory is null;
         var directory = settings.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), $"streamfusion-spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
         _spool = RecordSpool.Open(directory, settings.SpoolMaxBytes, settings.SpoolFsync);
-        _producer = CreateProducer();
+        try
+        {
+            _producer = CreateProducer();
+        }
+        catch
+        {
+            _spool.Dispose();
+            throw;
+        }
         if (_spool.Recovered > 0)
             log($"kafka: {_spool.Recovered} undelivered record(s) from a previous run found in spool {directory}; delivering them first");
         _pump = new Thread(Pump) { IsBackground = true, Name = "kafka-publisher" };
@@ -88,7 +95,7 @@ public sealed class DetectionPublisher : IDisposable
                 _refused++;
                 if (_notices.Allow("full"))
                     _log($"kafka: spool {_spool.Directory} is full ({_settings.SpoolMaxBytes} bytes of undelivered records): refusing new records " +
-                         $"({_refused} so far); raise kafka.spool.max_bytes or bring the broker back");
+                         $"({_refused} so far); raise kafka.spool.max_mb or bring the broker back");
                 return false;
             }
             _accepted++;
@@ -180,7 +187,6 @@ public sealed class DetectionPublisher : IDisposable
     /// <summary>After a failed delivery: once nothing is outstanding, read the spool again from the delivered mark.</summary>
     private void RestartIfNeeded()
     {
-        bool recreate;
         lock (_flight)
         {
             if (!_rewind || _outstanding > 0) return;
@@ -189,13 +195,15 @@ public sealed class DetectionPublisher : IDisposable
             _inFlight.Clear();
             _held = null;
             _spool.Rewind();
+            if (_recreate)
+            {
+                // Under the lock: nothing is sent to the old producer while the new one starts.
+                _producer.Dispose();
+                _producer = CreateProducer();
+                _recreate = false;
+            }
             _rewind = false;
-            recreate = _recreate;
-            _recreate = false;
         }
-        if (!recreate) return;
-        _producer.Dispose();
-        _producer = CreateProducer();
     }
 
     private void HandOver()
