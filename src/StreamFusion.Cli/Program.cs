@@ -18,6 +18,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
 };
 root.Options.Add(globals.Assets);
 root.Options.Add(globals.Verbose);
+root.Options.Add(globals.LogFormat);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

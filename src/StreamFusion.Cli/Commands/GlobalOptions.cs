@@ -14,12 +14,22 @@ public sealed class GlobalOptions
 
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "show stack traces with errors", Recursive = true };
 
+    public Option<string> LogFormat { get; } = CreateLogFormat();
+
+    private static Option<string> CreateLogFormat()
+    {
+        var option = new Option<string>("--log-format") { Description = "stderr as plain lines (text) or one JSON object per line (json)", Recursive = true, DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
     public AssetLocator Locator(ParseResult parse, string? configAssets = null) =>
         AssetLocator.FromEnvironment(parse.GetValue(Assets) ?? configAssets);
 
     /// <summary>Runs a verb's body; any exception becomes one line on stderr and an exit code.</summary>
     public async Task<int> RunAsync(ParseResult parse, Func<Task<int>> body)
     {
+        if (parse.GetValue(LogFormat) == "json") Console.SetError(new Output.JsonLogWriter(Console.Error));
         try
         {
             return await body();

@@ -62,6 +62,22 @@ public class CliTests
     }
 
     [Fact]
+    public void Json_log_format_turns_every_stderr_line_into_an_object_with_level_and_camera()
+    {
+        var ok = Processes.Cli("replay", TestAssets.Media("grid_swwp2s.mpg"), "--no-vision", "--no-kafka", "--log-format", "json");
+        var failed = Processes.Cli("probe", "/nonexistent/clip.mp4", "--log-format", "json");
+
+        Assert.Equal((0, 3), (ok.ExitCode, failed.ExitCode));
+        var lines = ok.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var opened = Assert.Single(lines, l => l.GetProperty("message").GetString()!.StartsWith("opened: "));
+        Assert.Equal(("info", "grid_swwp2s"), (opened.GetProperty("level").GetString(), opened.GetProperty("camera").GetString()));
+        var error = JsonDocument.Parse(failed.Stderr.Trim()).RootElement;
+        Assert.Equal("error", error.GetProperty("level").GetString());
+        Assert.Contains("no such file", error.GetProperty("message").GetString());
+        Assert.True(DateTimeOffset.TryParse(error.GetProperty("ts").GetString(), CultureInfo.InvariantCulture, out _));
+    }
+
+    [Fact]
     public void Replay_of_a_truncated_file_still_processes_the_frames_before_the_cut()
     {
         using var temp = new TempDirectory();
