@@ -34,9 +34,12 @@ for s in $(seq 1 $((minutes * 2))); do
   records=$(echo "$metrics" | awk '/^streamfusion_records_total/ {s += $2} END {print s + 0}')
   printf '%8.1f %10.1f %12d %10d\n' "$(echo "$s / 2" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$frames" "$records"
   [ -n "$first" ] || first=$rss
+  [ "$s" -ne 4 ] || warm=$rss
   last=$rss
 done
-echo "soak: RSS after warm-up $(echo "$first / 1024" | bc) MB, at the end $(echo "$last / 1024" | bc) MB: growth $(echo "scale=1; 100 * ($last - $first) / $first" | bc) %"
+growth() { echo "scale=1; 100 * ($last - $1) / $1" | bc; }
+echo "soak: RSS at 30 s $(echo "$first / 1024" | bc) MB, at 2 min ${warm:+$(echo "$warm / 1024" | bc)} MB, at the end $(echo "$last / 1024" | bc) MB:" \
+     "growth $(growth "$first") % since 30 s${warm:+, $(growth "$warm") % since 2 min (after warm-up)}"
 curl -s 127.0.0.1:19470/health; echo
 kill -TERM $pid; wait $pid || true
 grep -E "completed|drained|kafka:" "$work/run.out" | tail -$((cameras + 1))

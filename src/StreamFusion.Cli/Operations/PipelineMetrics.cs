@@ -49,6 +49,7 @@ public sealed class PipelineMetrics
         _kafkaLatency = f.CreateGauge("streamfusion_kafka_ack_latency_seconds", "capture of a window's end to broker acknowledgement, quantiles over the run", ["quantile"]);
         _transcripts = f.CreateCounter("streamfusion_transcript_segments_total", "segments from the transcript topic (read, malformed, unknown_camera)", ["outcome"]);
         Registry.AddBeforeCollectCallback(Update);
+        DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
     }
 
     public CollectorRegistry Registry { get; }
