@@ -24,10 +24,13 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
 
 /// <summary>
 /// What the cameras of one process share for vision: one ONNX Runtime session per model and settings (run one
-/// inference at a time, so cameras do not fight over cores), and a budget of detections per second split fairly.
+/// inference at a time, so cameras do not fight over cores; competing cameras' frames batched), and a budget of
+/// detections per second split fairly.
 /// </summary>
 /// <param name="MaxDetectFps">0 = no process-wide cap (each camera's detect_fps still applies)</param>
-public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetectFps = 0);
+/// <param name="MaxBatch">most frames per inference run; 1 = no batching</param>
+/// <param name="BatchWait">how long a run waits for other cameras' frames; zero = batches form only under load</param>
+public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetectFps = 0, int MaxBatch = 8, TimeSpan BatchWait = default);
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
 public sealed record PipelineConfig(

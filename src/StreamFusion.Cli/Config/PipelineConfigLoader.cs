@@ -75,7 +75,9 @@ public static partial class PipelineConfigLoader
         if (root.Section("inference") is { } inferenceSection)
         {
             inference = new InferenceConfig(inferenceSection.Bool("share_sessions", inference.ShareSessions),
-                inferenceSection.Number("max_detect_fps", inference.MaxDetectFps, 0, 100_000));
+                inferenceSection.Number("max_detect_fps", inference.MaxDetectFps, 0, 100_000),
+                inferenceSection.Int("max_batch", inference.MaxBatch, 1, 64),
+                inferenceSection.Duration("batch_wait", inference.BatchWait));
             inferenceSection.RejectUnknownKeys();
         }
         Operations.MetricsAddress? metrics = null;

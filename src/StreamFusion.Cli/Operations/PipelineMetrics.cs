@@ -18,7 +18,7 @@ public sealed class PipelineMetrics
     private readonly RecordOutputs? _records;
     private readonly Dictionary<string, (long Frames, DateTime At)> _lastFrames = [];
 
-    private readonly Gauge _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
+    private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
     private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
     public PipelineMetrics(RunningCameras cameras, RecordOutputs? records)
@@ -47,6 +47,7 @@ public sealed class PipelineMetrics
         _kafkaSpoolBytes = f.CreateGauge("streamfusion_kafka_spool_bytes", "undelivered bytes in the spool");
         _kafkaOutages = f.CreateCounter("streamfusion_kafka_outages_total", "times the broker stopped acknowledging for longer than the stall notice");
         _kafkaLatency = f.CreateGauge("streamfusion_kafka_ack_latency_seconds", "capture of a window's end to broker acknowledgement, quantiles over the run", ["quantile"]);
+        _batch = f.CreateGauge("streamfusion_inference_batch_frames", "frames per inference run of a shared model, on average", ["model"]);
         _transcripts = f.CreateCounter("streamfusion_transcript_segments_total", "segments from the transcript topic (read, malformed, unknown_camera)", ["outcome"]);
         Registry.AddBeforeCollectCallback(Update);
         DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
@@ -91,6 +92,8 @@ public sealed class PipelineMetrics
                 if (histogram.Count > 0) SetQuantiles(histogram, q => _latency.WithLabels(id, stage, q));
             }
         }
+        foreach (var (model, average) in _cameras.Sharing?.Sessions?.AverageBatches ?? new Dictionary<string, double>())
+            _batch.WithLabels(model).Set(average);
         if (_records?.Stats is { } k)
         {
             foreach (var (outcome, value) in new[] { ("accepted", k.Accepted), ("delivered", k.Delivered), ("spooled", k.Spooled), ("resent", k.Resent),

@@ -29,8 +29,10 @@ public static class PipelineRunner
         Func<CameraConfig, FrameAnalysis, ValueTask>? analysisSink = null, RecordOutputs? records = null, RunningCameras? running = null)
     {
         running ??= new RunningCameras();
-        var sharing = new InferenceSharing(config.Inference.ShareSessions ? new SharedSessions() : null,
-            config.Inference.MaxDetectFps > 0 ? new DetectionBudget(config.Inference.MaxDetectFps) : null);
+        var inference = config.Inference;
+        var sharing = new InferenceSharing(inference.ShareSessions ? new SharedSessions(inference.MaxBatch, inference.BatchWait) : null,
+            inference.MaxDetectFps > 0 ? new DetectionBudget(inference.MaxDetectFps) : null);
+        running.Sharing = sharing;
         var log = (Action<string>)Console.Error.WriteLine;
         foreach (var camera in config.Cameras) running.Expect(camera.Id, new CameraHealth(camera.Id, camera.Reconnect.Enabled ? log : null));
         var health = running.Health.ToDictionary(h => h.Camera);

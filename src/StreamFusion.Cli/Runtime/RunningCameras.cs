@@ -12,6 +12,9 @@ public sealed class RunningCameras
     private readonly List<CameraPipeline> _opened = [];
     private readonly Dictionary<string, CameraHealth> _health = [];
 
+    /// <summary>The sessions and budget the cameras share (for metrics).</summary>
+    public StreamFusion.Vision.Stage.InferenceSharing? Sharing { get; set; }
+
     public void Expect(string id, CameraHealth health)
     {
         lock (_gate) _health[id] = health;

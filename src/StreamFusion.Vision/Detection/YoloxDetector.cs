@@ -70,7 +70,7 @@ public sealed unsafe class YoloxDetector : IDisposable
         if (!File.Exists(settings.ModelPath))
             throw new ModelException($"detector model not found: {settings.ModelPath} (expected a YOLOX ONNX model, input float[1,3,S,S] such as [1,3,416,416])");
         var labels = LabelMap.Load(settings.LabelsPath);
-        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn, shared);
+        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn, shared, batchable: true);
         try
         {
             var (size, anchors, classes) = ValidateContract(model, labels);
@@ -122,6 +122,11 @@ public sealed unsafe class YoloxDetector : IDisposable
     /// <summary>Runs the model on the input buffer (separate from pre/post-processing so it can be timed alone).</summary>
     public void Infer()
     {
+        if (_model.Batcher is { } batcher)
+        {
+            batcher.Run(_input, _output);
+            return;
+        }
         lock (_model.RunGate) _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
     }
 
@@ -188,10 +193,11 @@ public sealed unsafe class YoloxDetector : IDisposable
         if (inputs.Count != 1 || outputs.Count != 1) throw new ModelException(wrong);
         var input = inputs.Values.Single();
         var output = outputs.Values.Single();
-        if (input.ElementDataType != TensorElementType.Float || input.Dimensions is not [1, 3, var h, var w] || h != w || h <= 0 || h % 32 != 0)
+        // A batch of 1, or a free batch (a shared, batching session).
+        if (input.ElementDataType != TensorElementType.Float || input.Dimensions is not [1 or -1, 3, var h, var w] || h != w || h <= 0 || h % 32 != 0)
             throw new ModelException(wrong);
         var anchors = Strides.Sum(s => (h / s) * (h / s));
-        if (output.Dimensions is not [1, var n, var fields] || n != anchors || fields < 6)
+        if (output.Dimensions is not [1 or -1, var n, var fields] || n != anchors || fields < 6)
             throw new ModelException(wrong);
         if (fields - 5 != labels.Count)
             throw new ModelException($"{name} scores {fields - 5} classes but the label file lists {labels.Count}");

@@ -36,6 +36,8 @@ public sealed class OnnxModel(InferenceSession session, string provider, string 
     public string Provider => provider;
     public string Path => path;
     public object RunGate { get; } = runGate ?? new object();
+    /// <summary>Set when the session is shared and takes any batch: cameras' frames run together through it.</summary>
+    public BatchRunner? Batcher { get; init; }
 
     public void Dispose()
     {
@@ -53,11 +55,19 @@ public static class OnnxSessionFactory
     public static IReadOnlyList<string> AvailableProviders() => OrtEnv.Instance().GetAvailableProviders();
 
     /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
-    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null, SharedSessions? shared = null) =>
-        shared is null ? Create(path, settings, warn) : shared.Acquire(path, settings, () => Create(path, settings, warn));
-
-    private static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn)
+    /// <param name="batchable">a shared session of this model may run several cameras' frames at once (made batch-free if needed)</param>
+    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null, SharedSessions? shared = null, bool batchable = false)
     {
+        if (shared is null) return Create(path, settings, warn, model: null);
+        if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
+        return shared.Acquire(path, settings, batchable, () =>
+            Create(path, settings, warn, batchable ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
+    }
+
+    /// <param name="model">the model's bytes when edited in memory (a free batch); null loads the file as it is</param>
+    private static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn, byte[]? model)
+    {
+        InferenceSession Session(SessionOptions options) => model is null ? new InferenceSession(path, options) : new InferenceSession(model, options);
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
         var available = AvailableProviders();
         var candidates = settings.Device.Kind switch
@@ -75,7 +85,7 @@ public static class OnnxSessionFactory
                     $"--device {device}: this ONNX Runtime build has no {provider} (it offers {string.Join(", ", available)}); build with -p:OnnxRuntimeGpu=true where the GPU package is available, or use --device cpu");
             try
             {
-                return new OnnxModel(new InferenceSession(path, Options(settings, device)), provider, path);
+                return new OnnxModel(Session(Options(settings, device)), provider, path);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -88,7 +98,7 @@ public static class OnnxSessionFactory
             warn?.Invoke($"warning: no GPU execution provider available (ONNX Runtime offers {string.Join(", ", available)}); running {System.IO.Path.GetFileName(path)} on CPU");
         try
         {
-            return new OnnxModel(new InferenceSession(path, Options(settings, InferenceDevice.Cpu)), "CPUExecutionProvider", path);
+            return new OnnxModel(Session(Options(settings, InferenceDevice.Cpu)), "CPUExecutionProvider", path);
         }
         catch (OnnxRuntimeException e)
         {

@@ -23,13 +23,47 @@ public class SharingTests
         Parallel.For(0, 2, i => results[i] = (i == 0 ? first : second).Detect(frame.Pixels.Span, frame.Width, frame.Height).Select(d => (d.Label, d.Score)).ToList());
 
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, results[0]);
-        Assert.Equal(expected.Where(d => d.Score >= 0.5f), results[1]);
+        AssertSame(expected, results[0]);
+        AssertSame(expected.Where(d => d.Score >= 0.5f).ToList(), results[1]);
         first.Dispose();
         Assert.Equal(1, shared.Count); // still held by the second camera
         Assert.NotEmpty(second.Detect(frame.Pixels.Span, frame.Width, frame.Height));
         second.Dispose();
         Assert.Equal(0, shared.Count);
+    }
+
+    /// <summary>Same objects, scores equal to float precision (a batched run may sum in another order).</summary>
+    private static void AssertSame(List<(string Label, float Score)> expected, List<(string Label, float Score)> actual)
+    {
+        Assert.Equal(expected.Select(d => d.Label), actual.Select(d => d.Label));
+        foreach (var (e, a) in expected.Zip(actual)) Assert.InRange(a.Score, e.Score - 1e-3f, e.Score + 1e-3f);
+    }
+
+    [Fact]
+    public void Competing_cameras_frames_run_in_batches_with_the_same_results_as_alone()
+    {
+        // A generous gather window: each run waits for all four cameras, so batches form however busy the machine is.
+        var shared = new SharedSessions(maxBatch: 4, gatherWindow: TimeSpan.FromMilliseconds(500));
+        var onnx = new OnnxSettings { Device = InferenceDevice.Cpu };
+        int[] indices = [100, 250, 500, 1100];
+        var frames = indices.Select(i => VisionTestSupport.Frame("one-by-one-person-detection.mp4", i)).ToList();
+        using var alone = VisionTestSupport.Detector();
+        var expected = frames.Select(f => alone.Detect(f.Pixels.Span, f.Width, f.Height).Select(d => (d.Label, d.Score)).ToList()).ToList();
+        var cameras = frames.Select(_ => YoloxDetector.Load(VisionTestSupport.Settings(), onnx, shared: shared)).ToList();
+
+        var results = new List<(string, float)>[4][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, c =>
+        {
+            results[c] = new List<(string, float)>[8];
+            for (var round = 0; round < 8; round++) // each camera its own frame, over and over, all at once
+                results[c][round] = cameras[c].Detect(frames[c].Pixels.Span, frames[c].Width, frames[c].Height).Select(d => (d.Label, d.Score)).ToList();
+        });
+
+        for (var c = 0; c < 4; c++)
+            foreach (var result in results[c]) AssertSame(expected[c], result);
+        Assert.True(shared.AverageBatches["yolox_nano.onnx"] > 2, $"average batch {shared.AverageBatches["yolox_nano.onnx"]:F2}");
+        foreach (var camera in cameras) camera.Dispose();
+        foreach (var frame in frames) frame.Dispose();
     }
 
     [Fact]
