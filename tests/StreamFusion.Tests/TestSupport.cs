@@ -145,3 +145,17 @@ public sealed class BackgroundCli : IDisposable
         _process.Dispose();
     }
 }
+
+public static class Waiting
+{
+    /// <summary>Polls until the condition holds, failing the test after the timeout.</summary>
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Thread.Sleep(20);
+        }
+    }
+}

@@ -285,7 +285,7 @@ public class CliTests
         return path;
     }
 
-    private static string WriteTruncated(TempDirectory temp)
+    internal static string WriteTruncated(TempDirectory temp)
     {
         var whole = temp.File("whole.mp4");
         Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("car-detection.mp4"), "-c", "copy", "-movflags", "+faststart", whole);

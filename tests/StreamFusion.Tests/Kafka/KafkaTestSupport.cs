@@ -52,14 +52,4 @@ public static class KafkaTestSupport
         new(camera, [new("camera", camera)], Encoding.UTF8.GetBytes($"{{\"camera\":\"{camera}\",\"n\":{sequence}}}"), DateTimeOffset.UtcNow);
 
     public static int Sequence(ConsumedRecord record) => record.Json.GetProperty("n").GetInt32();
-
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            Thread.Sleep(20);
-        }
-    }
 }

@@ -5,6 +5,7 @@ using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Kafka.Transcripts;
 using static StreamFusion.Tests.Kafka.KafkaTestSupport;
+using static StreamFusion.Tests.Waiting;
 
 namespace StreamFusion.Tests.Kafka;
 

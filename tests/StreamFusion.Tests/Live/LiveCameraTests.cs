@@ -1,6 +1,6 @@
 using System.Net;
 using StreamFusion.Tests.Media;
-using static StreamFusion.Tests.Kafka.KafkaTestSupport;
+using static StreamFusion.Tests.Waiting;
 
 namespace StreamFusion.Tests.Live;
 
@@ -126,6 +126,37 @@ public class LiveCameraTests
         run.Signal("TERM");
         Assert.Equal(143, run.WaitForExit(TimeSpan.FromSeconds(30)));
         Assert.Contains("[yard] backing-off", run.Stderr);
+    }
+
+    [Fact]
+    public void A_camera_that_fails_while_running_is_reported_and_the_others_go_on()
+    {
+        var (port, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
+        using var server = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+        using var temp = new TempDirectory();
+        var cut = StreamFusion.Tests.Cli.CliTests.WriteTruncated(temp); // ends in an error once its first half has played
+        var config = temp.File("mixed.yaml");
+        File.WriteAllText(config, $"""
+            version: 1
+            metrics: {"{"} listen: 127.0.0.1:{metricsPort} {"}"}
+            decode: {"{"} audio: false {"}"}
+            vision: {"{"} detect_fps: 5 {"}"}
+            kafka: {"{"} enabled: false {"}"}
+            output: {"{"} jsonl: {temp.File("records.jsonl")} {"}"}
+            cameras:
+              - {"{"} id: archive, uri: "{cut}", pace: 4x {"}"}
+              - {"{"} id: lobby, uri: "http://127.0.0.1:{port}/cam.ts" {"}"}
+            """);
+        using var run = new BackgroundCli("run", config);
+        var endpoint = new OperationsEndpoint(metricsPort);
+
+        run.WaitFor(@"\[archive\] stopped by an error: .*truncated", TimeSpan.FromSeconds(90));
+        var lobbyThen = endpoint.Metric("streamfusion_records_total{camera=\"lobby\"}");
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"lobby\"}") >= lobbyThen + 3, TimeSpan.FromSeconds(30), "the live camera going on");
+        run.Signal("TERM");
+
+        Assert.Equal(3, run.WaitForExit(TimeSpan.FromSeconds(30))); // the failure is the run's result once the others stopped
+        Assert.Matches(@"error: .*truncated", run.Stderr.Split('\n')[^1]);
     }
 
     private static long Rss(int pid) =>

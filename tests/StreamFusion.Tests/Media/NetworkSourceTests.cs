@@ -63,6 +63,32 @@ public class NetworkSourceTests
         AssertLiveVideo(source);
     }
 
+    [Fact]
+    public void Reads_an_http_mjpeg_stream()
+    {
+        var port = FreeTcpPort();
+        using var server = LiveFfmpeg.Start("-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg", "-listen", "1", $"http://127.0.0.1:{port}/cam.mjpg");
+
+        using var source = OpenWhenReady($"http://127.0.0.1:{port}/cam.mjpg", new MediaSourceOptions());
+
+        Assert.Equal("mpjpeg", source.Info.Format);
+        AssertLiveVideo(source);
+    }
+
+    [Fact]
+    public void Reads_a_live_hls_playlist()
+    {
+        using var temp = new TempDirectory();
+        var playlist = temp.File("live.m3u8");
+        using var writer = LiveFfmpeg.Start("-f", "hls", "-hls_time", "1", "-hls_list_size", "4", "-hls_flags", "delete_segments", playlist);
+        Waiting.WaitUntil(() => File.Exists(playlist) && File.ReadAllText(playlist).Contains(".ts"), TimeSpan.FromSeconds(20), "the live playlist");
+
+        using var source = MediaSource.Open(playlist, new MediaSourceOptions());
+
+        Assert.Equal("hls", source.Info.Format);
+        AssertLiveVideo(source);
+    }
+
     private static void AssertLiveVideo(IMediaSource source)
     {
         Assert.Equal((360, 288), (source.Info.Video!.Width, source.Info.Video.Height));
