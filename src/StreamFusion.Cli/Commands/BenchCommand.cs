@@ -13,7 +13,7 @@ namespace StreamFusion.Cli.Commands;
 /// </summary>
 public static partial class BenchCommand
 {
-    private sealed record Row(string Name, int Frames, double Seconds)
+    internal sealed record Row(string Name, int Frames, double Seconds)
     {
         public double Fps => Frames / Seconds;
     }
@@ -39,13 +39,13 @@ public static partial class BenchCommand
             PrintTable(path, rows);
             return ExitCodes.Ok;
         }));
-        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode, VisionBench.Create(globals), AudioBench.Create(globals), KafkaBench.Create(globals) };
+        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode, VisionBench.Create(globals), AudioBench.Create(globals), KafkaBench.Create(globals), PipelineBench.Create(globals) };
     }
 
     private static Row Median(int runs, Func<Row> measure) =>
         Enumerable.Range(0, runs).Select(_ => measure()).OrderBy(r => r.Seconds).ElementAt(runs / 2);
 
-    private static Row ShimToBgr(string path, MediaSourceOptions options)
+    internal static Row ShimToBgr(string path, MediaSourceOptions options)
     {
         var clock = Stopwatch.StartNew();
         var frames = 0;

@@ -71,14 +71,14 @@ public static class VisionBench
         return command;
     }
 
-    private sealed record Run(int Frames, double Seconds, long Analysed = 0)
+    internal sealed record Run(int Frames, double Seconds, long Analysed = 0)
     {
         public double Fps => Frames / Seconds;
     }
 
     private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Fps).ElementAt(runs.Count / 2);
 
-    private static Run InferenceOnly(string path, int count, VisionSettings settings)
+    internal static Run InferenceOnly(string path, int count, VisionSettings settings)
     {
         var frames = DecodeFrames(path, count);
         using var detector = YoloxDetector.Load(settings.Detector, settings.Onnx);

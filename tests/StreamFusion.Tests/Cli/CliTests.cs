@@ -78,6 +78,22 @@ public class CliTests
     }
 
     [Fact]
+    public void Bench_pipeline_measures_the_limits_and_the_whole_pipeline_in_one_run()
+    {
+        var result = Processes.Cli("bench", "pipeline", TestAssets.Media("grid_swwp2s.mpg"), "--frames", "10", "--no-baseline", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r);
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs.Values, r => Assert.True(r.GetProperty("fps").GetDouble() > 0));
+        var pipeline = runs.Single(r => r.Key.StartsWith("whole pipeline")).Value;
+        Assert.True(pipeline.GetProperty("records_per_second").GetDouble() > 0 && pipeline.GetProperty("peak_rss_mb").GetDouble() > 50);
+        Assert.True(json.RootElement.GetProperty("ratios").GetProperty("pipeline / min(decode, inference)").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("mfcc_real_time_factor").GetDouble() > 1);
+    }
+
+    [Fact]
     public void Replay_of_a_truncated_file_still_processes_the_frames_before_the_cut()
     {
         using var temp = new TempDirectory();

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using StreamFusion.Audio.Features;
+using StreamFusion.Cli.Config;
+using StreamFusion.Core.Assets;
+using StreamFusion.Kafka.Embedded;
+using StreamFusion.Media;
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Cli.Commands;
+
+/// <summary>
+/// `streamfusion bench pipeline`: in one run on the same footage, the limits (decode alone, inference alone on
+/// preprocessed frames with the same threads, MFCC alone), the whole pipeline in lossless replay as a separate
+/// process (decode → detect every frame → track → audio → fusion → Kafka on an embedded broker: frames/s,
+/// records/s, CPU, peak RSS), and the baseline a user would write (tests/bench/baseline_pipeline.py: OpenCV
+/// VideoCapture + cv2.dnn + confluent-kafka) against the same broker; with the ratios between them.
+/// </summary>
+public static partial class PipelineBench
+{
+    private sealed record Result(string Name, double Fps, double? RecordsPerSecond = null, double? CpuPercent = null, double? PeakRssMb = null);
+
+    public static Command Create(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "footage for every run", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
+        var frames = new Option<int>("--frames") { Description = "frames for the inference-only limit", DefaultValueFactory = _ => 300 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (the pipeline uses the same)", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the Python baseline" };
+        var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
+        {
+            file, frames, threads, json, noBaseline,
+        };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        {
+            var assets = globals.Locator(parse);
+            var path = await assets.ResolveUriAsync(parse.GetValue(file)!, cancellation);
+            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = parse.GetValue(threads) }.ResolveAsync(assets, cancellation);
+            using var broker = new EmbeddedBroker();
+            broker.CreateTopic("streamfusion.detections");
+            broker.CreateTopic("baseline.detections");
+
+            var decode = BenchCommand.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
+            var inference = VisionBench.InferenceOnly(path, Math.Max(10, parse.GetValue(frames)), vision with { Motion = MotionSettings.EveryFrame });
+            var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
+            var pipeline = WholePipeline(path, broker.BootstrapServers, parse.GetValue(threads));
+            var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
+
+            var limit = Math.Min(decode.Fps, inference.Fps);
+            var results = new List<Result>
+            {
+                new("decode only (shim → BGR24)", decode.Fps),
+                new("inference only (preprocessed frames, session.Run)", inference.Fps),
+                pipeline,
+            };
+            if (baseline is not null) results.Add(baseline);
+            var ratios = new Dictionary<string, double> { ["pipeline / min(decode, inference)"] = pipeline.Fps / limit };
+            if (baseline is not null) ratios["pipeline / python baseline"] = pipeline.Fps / baseline.Fps;
+            Print(Path.GetFileName(path), results, mfccRealTime, ratios, parse.GetValue(json));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>MFCC alone, one thread, after a JIT warm-up: seconds of audio per second of compute.</summary>
+    private static double MfccRealTimeFactor(string path, string fallback)
+    {
+        var samples = MediaSource.ReadAllAudio(path, 16000);
+        if (samples.Length < 16000) samples = MediaSource.ReadAllAudio(fallback, 16000); // silent or no track: real speech
+        var extractor = new MfccExtractor(new MfccSettings());
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) extractor.ComputeAll(samples);
+        var clock = Stopwatch.StartNew();
+        const int passes = 5;
+        for (var i = 0; i < passes; i++) extractor.ComputeAll(samples);
+        return samples.Length / 16000.0 * passes / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>`streamfusion run` as its own process, detecting every frame; CPU and peak RSS read from /proc while it runs.</summary>
+    private static Result WholePipeline(string path, string bootstrap, int threads)
+    {
+        var folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
+        try
+        {
+            var config = Path.Combine(folder, "bench.yaml");
+            File.WriteAllText(config, string.Join('\n',
+                "version: 1",
+                $"vision: {{ threads: {threads}, device: cpu, motion: {{ enabled: false }} }}",
+                "audio: {}",
+                $"kafka: {{ bootstrap_servers: \"{bootstrap}\", spool: {{ dir: \"{Path.Combine(folder, "spool")}\" }} }}",
+                "cameras:",
+                $"  - {{ id: bench, uri: \"{path}\" }}"));
+            var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config]);
+            var summary = Summary().Match(stdout);
+            var published = Published().Match(stdout);
+            if (!summary.Success || !published.Success) throw new InvalidOperationException($"the pipeline run printed no summary:\n{stdout}");
+            var seconds = Number(summary.Groups["seconds"]);
+            return new Result("whole pipeline (run, lossless, every frame, audio, Kafka)", Number(summary.Groups["frames"]) / seconds,
+                Number(published.Groups["records"]) / seconds, cpuPercent, peakRss / 1e6);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Result? Baseline(string path, string model, string bootstrap)
+    {
+        var script = AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) is { } root ? Path.Combine(root, "tests/bench/baseline_pipeline.py") : null;
+        if (script is null || !File.Exists("/usr/bin/python3"))
+        {
+            Console.Error.WriteLine("bench: the Python baseline needs /usr/bin/python3 with python3-opencv and python3-confluent-kafka; skipped");
+            return null;
+        }
+        var (stdout, cpuPercent, peakRss) = RunMeasured("/usr/bin/python3", [script, path, model, "--kafka", bootstrap]);
+        using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        var fps = result.RootElement.GetProperty("fps").GetDouble();
+        return new Result("python baseline (VideoCapture + cv2.dnn + confluent-kafka)", fps, fps, cpuPercent, peakRss / 1e6);
+    }
+
+    /// <summary>Runs a process to its end; its CPU use (all cores = 100 % each) and peak RSS, polled from /proc.</summary>
+    private static (string Stdout, double CpuPercent, long PeakRssBytes) RunMeasured(string file, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var (cpuTicks, peak) = (0L, 0L);
+        while (!process.WaitForExit(100))
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                cpuTicks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime + stime
+                var hwm = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+                if (hwm is not null) peak = long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                // exited between the check and the read
+            }
+        }
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
+        const double ticksPerSecond = 100; // USER_HZ on Linux
+        return (stdout.Result, 100 * cpuTicks / ticksPerSecond / clock.Elapsed.TotalSeconds, peak);
+    }
+
+    private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double> ratios, bool json)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                file, cores = Environment.ProcessorCount, mfcc_real_time_factor = Math.Round(mfccRealTime),
+                runs = results.Select(r => new { name = r.Name, fps = Math.Round(r.Fps, 1), records_per_second = r.RecordsPerSecond, cpu_percent = r.CpuPercent, peak_rss_mb = r.PeakRssMb }),
+                ratios = ratios.ToDictionary(r => r.Key, r => Math.Round(r.Value, 3)),
+            }));
+            return;
+        }
+        Console.Out.WriteLine($"pipeline benchmark: {file}, {Environment.ProcessorCount} cores; CPU: 100 % = one core busy");
+        Console.Out.WriteLine($"{"run",-60} {"frames/s",9} {"records/s",10} {"CPU %",7} {"peak RSS MB",12}");
+        foreach (var r in results)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name,-60} {r.Fps,9:F1} {Cell(r.RecordsPerSecond, "F1"),10} {Cell(r.CpuPercent, "F0"),7} {Cell(r.PeakRssMb, "F0"),12}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MFCC alone: {mfccRealTime:F0}x real time (one thread)"));
+        foreach (var (name, value) in ratios) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:F2}x"));
+    }
+
+    private static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static double Number(Group group) => double.Parse(group.Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\[bench\] completed in (?<seconds>[0-9.]+)s: (?<frames>\d+) frames")]
+    private static partial Regex Summary();
+
+    [GeneratedRegex(@"kafka: (?<records>\d+) records published")]
+    private static partial Regex Published();
+}
