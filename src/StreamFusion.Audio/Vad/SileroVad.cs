@@ -56,9 +56,20 @@ public sealed class SileroVad : IVoiceActivityDetector
         return new SileroVad(model);
     }
 
+    /// <summary>
+    /// Below this mean power the chunk is digital silence (a muted microphone, a camera's empty audio track): it
+    /// cannot be speech, so the model is not run. Real microphones' noise floor lies far above it.
+    /// </summary>
+    private const float SilencePower = 1e-9f; // -90 dBFS
+
     public float Process(ReadOnlySpan<float> chunk)
     {
         chunk[..Chunk].CopyTo(_input.AsSpan(Context));
+        if (System.Numerics.Tensors.TensorPrimitives.SumOfSquares(chunk[..Chunk]) / Chunk < SilencePower)
+        {
+            _input.AsSpan(Chunk, Context).CopyTo(_input);
+            return 0;
+        }
         _model.Session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
         _nextState.CopyTo(_state, 0);
         _input.AsSpan(Chunk, Context).CopyTo(_input); // the last 64 samples become the next context

@@ -154,6 +154,19 @@ public class AudioAnalysisTests
     }
 
     [Fact]
+    public void Digital_silence_is_no_speech_without_running_the_model_and_speech_after_it_is_still_found()
+    {
+        using var vad = SileroVad.Load(TestAssets.Path("models/silero_vad.onnx"), new OnnxSettings { Device = InferenceDevice.Cpu });
+        var speech = StreamFusion.Media.MediaSource.ReadAllAudio(TestAssets.Media("jfk.wav"), 16000);
+        var audio = new float[16000].Concat(speech).ToArray(); // one second of a muted microphone, then the speech
+        var chunks = Enumerable.Range(0, audio.Length / vad.ChunkSamples)
+            .Select(i => vad.Process(audio.AsSpan(i * vad.ChunkSamples, vad.ChunkSamples))).ToList();
+
+        Assert.All(chunks.Take(16000 / vad.ChunkSamples), p => Assert.Equal(0f, p));
+        Assert.True(chunks.Skip(16000 / vad.ChunkSamples).Max() > 0.9f, "the speech after the silence");
+    }
+
+    [Fact]
     public void A_model_that_is_not_silero_is_rejected()
     {
         var error = Assert.Throws<ModelException>(() => SileroVad.Load(TestAssets.Path("models/yolox_nano.onnx"), new OnnxSettings { Device = InferenceDevice.Cpu }));
