@@ -25,5 +25,5 @@ public sealed record KafkaConfig
     public PublisherSettings Publisher(KafkaEndpoint endpoint) => new(
         Topic,
         endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic),
-        MemoryRecords, SpoolMaxBytes, SpoolFsync, FlushTimeout);
+        MemoryRecords, SpoolMaxBytes, SpoolFsync);
 }

@@ -4,7 +4,6 @@ namespace StreamFusion.Kafka.Publish;
 /// <param name="SpoolDirectory">durable outbox; null = a private temporary one (embedded broker, nothing to keep)</param>
 /// <param name="MemoryRecords">records handed to the producer before the next waits on disk only</param>
 /// <param name="SpoolMaxBytes">undelivered bytes kept on disk; beyond, new records are refused (counted, logged)</param>
-/// <param name="FlushTimeout">at the end of a run, how long to wait for the broker to take what is left</param>
 /// <param name="StallNotice">no acknowledgement for this long while records wait: say the broker looks unreachable</param>
 public sealed record PublisherSettings(
     string Topic = PublisherSettings.DefaultTopic,
@@ -12,11 +11,9 @@ public sealed record PublisherSettings(
     int MemoryRecords = 10_000,
     long SpoolMaxBytes = 1L << 30,
     bool SpoolFsync = false,
-    TimeSpan? FlushTimeout = null,
     TimeSpan? StallNotice = null)
 {
     public const string DefaultTopic = "streamfusion.detections";
-    public TimeSpan FlushTimeoutOrDefault => FlushTimeout ?? TimeSpan.FromSeconds(30);
     public TimeSpan StallNoticeOrDefault => StallNotice ?? TimeSpan.FromSeconds(5);
 
     /// <summary>Default spool for a real cluster: one per topic and cluster under the user's state directory.</summary>

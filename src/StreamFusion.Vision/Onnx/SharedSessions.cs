@@ -30,9 +30,6 @@ public sealed class SharedSessions(int maxBatch = 8, TimeSpan gatherWindow = def
         }
     }
 
-    /// <summary>The largest batch a shared session runs at once.</summary>
-    public int MaxBatch => maxBatch;
-
     /// <summary>Average frames per run of each batching session, by model file name.</summary>
     public IReadOnlyDictionary<string, double> AverageBatches
     {
