@@ -18,7 +18,8 @@ namespace StreamFusion.Cli.Commands;
 /// preprocessed frames with the same threads, MFCC alone), the whole pipeline in lossless replay as a separate
 /// process (decode → detect every frame → track → audio → fusion → Kafka on an embedded broker: frames/s,
 /// records/s, CPU, peak RSS), and the baseline a user would write (tests/bench/baseline_pipeline.py: OpenCV
-/// VideoCapture + cv2.dnn + confluent-kafka) against the same broker; with the ratios between them.
+/// VideoCapture + cv2.dnn + confluent-kafka) against the same broker; with the ratios between them. Then the
+/// same pipeline paced at the footage's real rate, as a live camera, for capture→ack latency percentiles.
 /// </summary>
 public static partial class PipelineBench
 {
@@ -31,9 +32,10 @@ public static partial class PipelineBench
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (the pipeline uses the same)", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "print the results as JSON" };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the Python baseline" };
+        var liveSeconds = new Option<double>("--live-seconds") { Description = "length of the real-time run for latency (0 skips it)", DefaultValueFactory = _ => 20 };
         var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
         {
-            file, frames, threads, json, noBaseline,
+            file, frames, threads, json, noBaseline, liveSeconds,
         };
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
         {
@@ -49,6 +51,7 @@ public static partial class PipelineBench
             var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
             var pipeline = WholePipeline(path, broker.BootstrapServers, parse.GetValue(threads));
             var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
+            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(path, broker.BootstrapServers, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
 
             var limit = Math.Min(decode.Fps, inference.Fps);
             var results = new List<Result>
@@ -60,7 +63,7 @@ public static partial class PipelineBench
             if (baseline is not null) results.Add(baseline);
             var ratios = new Dictionary<string, double> { ["pipeline / min(decode, inference)"] = pipeline.Fps / limit };
             if (baseline is not null) ratios["pipeline / python baseline"] = pipeline.Fps / baseline.Fps;
-            Print(Path.GetFileName(path), results, mfccRealTime, ratios, parse.GetValue(json));
+            Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, parse.GetValue(json));
             return ExitCodes.Ok;
         }));
         return command;
@@ -86,14 +89,7 @@ public static partial class PipelineBench
         var folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
         try
         {
-            var config = Path.Combine(folder, "bench.yaml");
-            File.WriteAllText(config, string.Join('\n',
-                "version: 1",
-                $"vision: {{ threads: {threads}, device: cpu, motion: {{ enabled: false }} }}",
-                "audio: {}",
-                $"kafka: {{ bootstrap_servers: \"{bootstrap}\", spool: {{ dir: \"{Path.Combine(folder, "spool")}\" }} }}",
-                "cameras:",
-                $"  - {{ id: bench, uri: \"{path}\" }}"));
+            var config = BenchConfig(folder, path, bootstrap, threads, pace: "fast");
             var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config]);
             var summary = Summary().Match(stdout);
             var published = Published().Match(stdout);
@@ -106,6 +102,42 @@ public static partial class PipelineBench
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The same pipeline paced at the footage's real rate (a live camera, drop-oldest edges), stopped after the given
+    /// time: capture of each window's end → broker acknowledgement, p50/p95/p99 in milliseconds.
+    /// </summary>
+    private static (double P50, double P95, double P99)? LiveLatency(string path, string bootstrap, int threads, TimeSpan length)
+    {
+        var folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
+        try
+        {
+            var config = BenchConfig(folder, path, bootstrap, threads, pace: "realtime");
+            var (stdout, _, _) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config], stopAfter: length);
+            var latency = AckLatency().Match(stdout);
+            if (!latency.Success) return null;
+            return (Number(latency.Groups["p50"]), Number(latency.Groups["p95"]), Number(latency.Groups["p99"]));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>One camera on the footage; vision on every frame the pace delivers, audio, Kafka to the bench broker.</summary>
+    private static string BenchConfig(string folder, string path, string bootstrap, int threads, string pace)
+    {
+        var config = Path.Combine(folder, "bench.yaml");
+        File.WriteAllText(config, string.Join('\n',
+            "version: 1",
+            $"vision: {{ threads: {threads}, device: cpu, motion: {{ enabled: false }} }}",
+            "audio: {}",
+            pace == "fast" ? "queues: { policy: wait }" : "queues: { capacity: 2, policy: drop-oldest }",
+            $"kafka: {{ bootstrap_servers: \"{bootstrap}\", spool: {{ dir: \"{Path.Combine(folder, "spool")}\" }} }}",
+            "cameras:",
+            $"  - {{ id: bench, uri: \"{path}\", pace: {pace} }}"));
+        return config;
     }
 
     private static Result? Baseline(string path, string model, string bootstrap)
@@ -122,8 +154,8 @@ public static partial class PipelineBench
         return new Result("python baseline (VideoCapture + cv2.dnn + confluent-kafka)", fps, fps, cpuPercent, peakRss / 1e6);
     }
 
-    /// <summary>Runs a process to its end; its CPU use (all cores = 100 % each) and peak RSS, polled from /proc.</summary>
-    private static (string Stdout, double CpuPercent, long PeakRssBytes) RunMeasured(string file, IEnumerable<string> args)
+    /// <summary>Runs a process to its end (or stops it with SIGTERM after a while); its CPU use (100 % = one core) and peak RSS, polled from /proc.</summary>
+    private static (string Stdout, double CpuPercent, long PeakRssBytes) RunMeasured(string file, IEnumerable<string> args, TimeSpan? stopAfter = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
@@ -132,8 +164,14 @@ public static partial class PipelineBench
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var (cpuTicks, peak) = (0L, 0L);
+        var stopped = false;
         while (!process.WaitForExit(100))
         {
+            if (!stopped && stopAfter is { } after && clock.Elapsed > after)
+            {
+                stopped = true;
+                Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
+            }
             try
             {
                 var stat = File.ReadAllText($"/proc/{process.Id}/stat");
@@ -147,18 +185,20 @@ public static partial class PipelineBench
                 // exited between the check and the read
             }
         }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
+        if (process.ExitCode != 0 && !(stopped && process.ExitCode == ExitCodes.Terminated)) throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
         const double ticksPerSecond = 100; // USER_HZ on Linux
         return (stdout.Result, 100 * cpuTicks / ticksPerSecond / clock.Elapsed.TotalSeconds, peak);
     }
 
-    private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double> ratios, bool json)
+    private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double> ratios,
+        (double P50, double P95, double P99)? live, bool json)
     {
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
             {
                 file, cores = Environment.ProcessorCount, mfcc_real_time_factor = Math.Round(mfccRealTime),
+                live_capture_to_ack_ms = live is { } l ? new { p50 = l.P50, p95 = l.P95, p99 = l.P99 } : null,
                 runs = results.Select(r => new { name = r.Name, fps = Math.Round(r.Fps, 1), records_per_second = r.RecordsPerSecond, cpu_percent = r.CpuPercent, peak_rss_mb = r.PeakRssMb }),
                 ratios = ratios.ToDictionary(r => r.Key, r => Math.Round(r.Value, 3)),
             }));
@@ -171,6 +211,9 @@ public static partial class PipelineBench
                 $"{r.Name,-60} {r.Fps,9:F1} {Cell(r.RecordsPerSecond, "F1"),10} {Cell(r.CpuPercent, "F0"),7} {Cell(r.PeakRssMb, "F0"),12}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MFCC alone: {mfccRealTime:F0}x real time (one thread)"));
         foreach (var (name, value) in ratios) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:F2}x"));
+        if (live is { } latency)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"live (real-time pace, drop-oldest): capture→ack p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms"));
     }
 
     private static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
@@ -182,4 +225,7 @@ public static partial class PipelineBench
 
     [GeneratedRegex(@"kafka: (?<records>\d+) records published")]
     private static partial Regex Published();
+
+    [GeneratedRegex(@"latency p50 (?<p50>[0-9.]+) ms, p95 (?<p95>[0-9.]+) ms, p99 (?<p99>[0-9.]+) ms")]
+    private static partial Regex AckLatency();
 }

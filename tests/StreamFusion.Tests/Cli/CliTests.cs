@@ -91,6 +91,8 @@ public class CliTests
         Assert.True(pipeline.GetProperty("records_per_second").GetDouble() > 0 && pipeline.GetProperty("peak_rss_mb").GetDouble() > 50);
         Assert.True(json.RootElement.GetProperty("ratios").GetProperty("pipeline / min(decode, inference)").GetDouble() > 0);
         Assert.True(json.RootElement.GetProperty("mfcc_real_time_factor").GetDouble() > 1);
+        var live = json.RootElement.GetProperty("live_capture_to_ack_ms"); // the 3 s clip at its real rate
+        Assert.True(live.GetProperty("p99").GetDouble() >= live.GetProperty("p50").GetDouble() && live.GetProperty("p50").GetDouble() > 0);
     }
 
     [Fact]
