@@ -73,14 +73,8 @@ public static partial class PipelineBench
     private static double MfccRealTimeFactor(string path, string fallback)
     {
         var samples = MediaSource.ReadAllAudio(path, 16000);
-        if (samples.Length < 16000) samples = MediaSource.ReadAllAudio(fallback, 16000); // silent or no track: real speech
-        var extractor = new MfccExtractor(new MfccSettings());
-        var warmUp = Stopwatch.StartNew();
-        while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) extractor.ComputeAll(samples);
-        var clock = Stopwatch.StartNew();
-        const int passes = 5;
-        for (var i = 0; i < passes; i++) extractor.ComputeAll(samples);
-        return samples.Length / 16000.0 * passes / clock.Elapsed.TotalSeconds;
+        if (samples.Length < 16000) samples = MediaSource.ReadAllAudio(fallback, 16000); // no audio track (or under a second)
+        return samples.Length / 16000.0 / AudioBench.SecondsPerPass(new MfccExtractor(new MfccSettings()), samples, passes: 5);
     }
 
     /// <summary>`streamfusion run` as its own process, detecting every frame; CPU and peak RSS read from /proc while it runs.</summary>
