@@ -149,12 +149,13 @@ public sealed class BackgroundCli : IDisposable
 public static class Waiting
 {
     /// <summary>Polls until the condition holds, failing the test after the timeout.</summary>
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    /// <param name="details">what to show when it times out (the tail of a process's log, say)</param>
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what, Func<string>? details = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            if (DateTime.UtcNow >= deadline) Assert.Fail($"timed out waiting for {what}\n{details?.Invoke()}");
             Thread.Sleep(20);
         }
     }

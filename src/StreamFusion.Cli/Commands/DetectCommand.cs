@@ -21,7 +21,7 @@ public static class DetectCommand
         var json = new Option<bool>("--json") { Description = "JSON lines instead of readable lines" };
         var output = new Option<string?>("--out") { Description = "write the records to this file (JSON lines unless --json is off and the name ends in .txt)" };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda[:N] or tensorrt[:N]", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run (0 = all cores); runs go side by side, cores / threads at a time", DefaultValueFactory = _ => 1 };
         var model = new Option<string>("--model") { Description = "YOLOX ONNX model", DefaultValueFactory = _ => VisionConfig.DefaultModel };
         var labels = new Option<string>("--labels") { Description = "label file, one class per line", DefaultValueFactory = _ => VisionConfig.DefaultLabels };
         var threshold = new Option<float>("--threshold") { Description = "minimum score", DefaultValueFactory = _ => 0.3f };

@@ -23,14 +23,16 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
 }
 
 /// <summary>
-/// What the cameras of one process share for vision: one ONNX Runtime session per model and settings (run one
-/// inference at a time, so cameras do not fight over cores; competing cameras' frames batched), and a budget of
-/// detections per second split fairly.
+/// What the cameras of one process share for vision: one ONNX Runtime session per model and settings (a set number
+/// of runs at a time, so cameras do not fight over cores; on a GPU, competing cameras' frames batched), and a
+/// budget of detections per second split fairly.
 /// </summary>
 /// <param name="MaxDetectFps">0 = no process-wide cap (each camera's detect_fps still applies)</param>
-/// <param name="MaxBatch">most frames per inference run; 1 = no batching</param>
+/// <param name="MaxBatch">most frames per inference run; 1 = no batching; 0 = auto (8 on a GPU, 1 on a CPU)</param>
 /// <param name="BatchWait">how long a run waits for other cameras' frames; zero = batches form only under load</param>
-public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetectFps = 0, int MaxBatch = 8, TimeSpan BatchWait = default);
+/// <param name="ParallelRuns">runs of one session at the same time (also a camera's frames in flight); 0 = auto
+/// (on a CPU, cores / vision.threads; on a GPU, 1)</param>
+public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetectFps = 0, int MaxBatch = 0, TimeSpan BatchWait = default, int ParallelRuns = 0);
 
 /// <summary>A validated pipeline file (see pipelines/*.yaml for the documented settings).</summary>
 public sealed record PipelineConfig(

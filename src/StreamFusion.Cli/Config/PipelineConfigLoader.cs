@@ -76,8 +76,9 @@ public static partial class PipelineConfigLoader
         {
             inference = new InferenceConfig(inferenceSection.Bool("share_sessions", inference.ShareSessions),
                 inferenceSection.Number("max_detect_fps", inference.MaxDetectFps, 0, 100_000),
-                inferenceSection.Int("max_batch", inference.MaxBatch, 1, 64),
-                inferenceSection.Duration("batch_wait", inference.BatchWait));
+                inferenceSection.Int("max_batch", inference.MaxBatch, 0, 64),
+                inferenceSection.Duration("batch_wait", inference.BatchWait),
+                inferenceSection.Int("parallel_runs", inference.ParallelRuns, 0, 64));
             inferenceSection.RejectUnknownKeys();
         }
         Operations.MetricsAddress? metrics = null;

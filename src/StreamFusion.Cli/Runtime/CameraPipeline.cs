@@ -32,6 +32,12 @@ public sealed class CameraPipeline : IDisposable
     private readonly object _fuserLock = new();
     private readonly Action<FusedRecord>? _recordSink;
 
+    /// <summary>
+    /// Edges carrying audio hold at least this many chunks (about 1.5 s of AAC, 1024 samples a chunk): chunks are
+    /// small and come in bursts, so an edge sized for frames would drop audio a live camera still has time for.
+    /// </summary>
+    private const int MinAudioChunks = 64;
+
     private CameraPipeline(CameraConfig camera, IMediaSource source, Func<CancellationToken, IMediaSource> reopen, VisionAnalyzer? vision, AudioAnalyzer? audio,
         Func<FrameAnalysis, ValueTask>? analysisSink, FusionSetup? fusion, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health)
     {
@@ -41,11 +47,13 @@ public sealed class CameraPipeline : IDisposable
         _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
-        var decoded = _pipeline.AddEdge<MediaItem>("decode→route", capacity, policy);
+        // Drops happen where the slow consumers are: route only sorts items and never waits on a dropping edge, so
+        // its input never needs to drop, and a burst of audio chunks there cannot push out the frame before them.
+        var decoded = _pipeline.AddEdge<MediaItem>("decode→route", Math.Max(capacity, MinAudioChunks), EdgePolicy.Wait);
         _pipeline.AddBlockingSource("decode", stop => _decode.Run(decoded, stop), decoded);
 
         var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, policy);
-        var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", capacity, policy);
+        var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", Math.Max(capacity, MinAudioChunks), policy);
         _recordSink = fusion?.RecordSink;
         if (fusion is not null)
             _fuser = new WindowFuser(fusion.Settings, camera.Id, video: vision is not null && source.Info.Video is not null,

@@ -30,7 +30,7 @@ public static class PipelineRunner
     {
         running ??= new RunningCameras();
         var inference = config.Inference;
-        var sharing = new InferenceSharing(inference.ShareSessions ? new SharedSessions(inference.MaxBatch, inference.BatchWait) : null,
+        var sharing = new InferenceSharing(inference.ShareSessions ? new SharedSessions(inference.MaxBatch, inference.BatchWait, inference.ParallelRuns) : null,
             inference.MaxDetectFps > 0 ? new DetectionBudget(inference.MaxDetectFps) : null);
         running.Sharing = sharing;
         var log = (Action<string>)Console.Error.WriteLine;

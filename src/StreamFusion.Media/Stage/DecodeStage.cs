@@ -99,34 +99,57 @@ public sealed class DecodeStage
             }
             catch (MediaAbortedException aborted)
             {
+                pacer.DisposeHeld();
                 return stop.IsCancellationRequested ? null : _stalled ? new MediaNetworkException($"{source.Uri.Redacted}: stalled") : aborted;
             }
             catch (MediaException error)
             {
+                if (!DeliverHeld(output, pacer, double.PositiveInfinity, stop)) return null;
                 return error;
             }
-            if (item is null) return null;
+            if (item is null)
+            {
+                DeliverHeld(output, pacer, double.PositiveInfinity, stop);
+                return null;
+            }
+            Stamp(item);
+            pacer.Hold(item);
+            if (!DeliverHeld(output, pacer, item.Pts, stop)) return null;
+        }
+        pacer.DisposeHeld();
+        return null;
+    }
+
+    /// <summary>Writes the held items that are ready once <paramref name="readPts"/> has been read, each when due.</summary>
+    /// <returns>false when stopped meanwhile (the held items are released)</returns>
+    private bool DeliverHeld(PipelineEdge<MediaItem> output, Pacer pacer, double readPts, CancellationToken stop)
+    {
+        while (pacer.NextBefore(readPts) is { } item)
+        {
             try
             {
-                Stamp(item);
                 if (!pacer.Wait(item.Pts, stop))
                 {
                     item.Dispose();
-                    return null;
+                    pacer.DisposeHeld();
+                    return false;
                 }
+                // Captured when delivered: for a paced replay, when a live camera would have sent it.
+                Clock.Note(item.Pts, DateTimeOffset.UtcNow);
                 output.Write(item, stop);
                 Volatile.Write(ref _position, item.Pts);
             }
             catch
             {
                 item.Dispose();
+                pacer.DisposeHeld();
                 throw;
             }
         }
-        return null;
+        return true;
     }
 
-    /// <summary>Notes the item's capture time and, after a reconnect, moves it onto the media clock past the outage.</summary>
+    /// <summary>Notes the item's arrival and, after a reconnect, moves it onto the media clock past the outage.</summary>
     private void Stamp(MediaItem item)
     {
         var now = DateTimeOffset.UtcNow;
@@ -142,7 +165,6 @@ public sealed class DecodeStage
         if (item is SubtitleCue cue) cue.End += _ptsOffset;
         Interlocked.Exchange(ref _lastItemTicks, now.UtcTicks);
         Interlocked.Exchange(ref _quietSinceTicks, now.UtcTicks);
-        Clock.Note(item.Pts, now);
     }
 
     private void CheckStall()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StreamFusion.Media.Items;
 
 namespace StreamFusion.Media.Stage;
 
@@ -26,11 +27,31 @@ public readonly record struct Pacing(double Speed)
     }
 }
 
-/// <summary>Holds items back until the wall clock catches up with their PTS (scaled by the speed).</summary>
+/// <summary>
+/// Holds items back until the wall clock catches up with their PTS (scaled by the speed), and lets them out in PTS
+/// order: a paced replay reads up to <see cref="ReadAhead"/> of media time ahead, so streams stored a little apart
+/// in a file (audio behind the video of the same moment) each go out at their own time, as a camera sends them.
+/// Unpaced, every item goes out as soon as it is read.
+/// </summary>
 internal sealed class Pacer(Pacing pacing)
 {
+    public const double ReadAhead = 0.5;
     private readonly Stopwatch _clock = new();
+    private readonly PriorityQueue<MediaItem, (double Pts, long Order)> _held = new();
+    private long _order;
     private double _firstPts = double.NaN;
+
+    public void Hold(MediaItem item) => _held.Enqueue(item, (double.IsNaN(item.Pts) ? double.NegativeInfinity : item.Pts, _order++));
+
+    /// <summary>The earliest held item, if nothing read later can come before it: <paramref name="readPts"/> is the
+    /// latest PTS read (+∞ at the end of the input).</summary>
+    public MediaItem? NextBefore(double readPts) =>
+        _held.TryPeek(out _, out var key) && key.Pts <= readPts - (pacing.IsPaced ? ReadAhead : 0) ? _held.Dequeue() : null;
+
+    public void DisposeHeld()
+    {
+        while (_held.TryDequeue(out var item, out _)) item.Dispose();
+    }
 
     /// <summary>Blocks until the item is due; returns early (false) when cancelled.</summary>
     public bool Wait(double pts, CancellationToken cancellation)

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OpenCvSharp;
-using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Onnx;
 
 namespace StreamFusion.Vision.Detection;
@@ -14,7 +12,6 @@ namespace StreamFusion.Vision.Detection;
 /// </summary>
 public sealed unsafe class YoloxDetector : IDisposable
 {
-    private const byte PadValue = 114;
     private static readonly int[] Strides = [8, 16, 32];
 
     private readonly OnnxModel _model;
@@ -30,11 +27,7 @@ public sealed unsafe class YoloxDetector : IDisposable
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
     private readonly (float X, float Y, float Stride)[] _anchors;
-    private readonly Mat _canvas;
-    private readonly Mat[] _bytePlanes;
-    private readonly Mat[] _floatPlanes;
-    private readonly Denoiser _denoiser;
-    private Size _letterboxed;
+    private readonly LetterboxInput _letterbox;
 
     private YoloxDetector(OnnxModel model, DetectorSettings settings, LabelMap labels, int size, int anchors, int classes)
     {
@@ -53,17 +46,15 @@ public sealed unsafe class YoloxDetector : IDisposable
         _inputNames = [model.Session.InputNames[0]];
         _outputNames = [model.Session.OutputNames[0]];
         _anchors = BuildAnchors(size);
-        _canvas = new Mat(size, size, MatType.CV_8UC3);
-        _bytePlanes = [new Mat(size, size, MatType.CV_8UC1), new Mat(size, size, MatType.CV_8UC1), new Mat(size, size, MatType.CV_8UC1)];
-        var plane = (nint)Unsafe.AsPointer(ref _input[0]);
-        _floatPlanes = Enumerable.Range(0, 3)
-            .Select(c => Mat.FromPixelData(size, size, MatType.CV_32FC1, plane + c * size * size * sizeof(float), size * sizeof(float))).ToArray();
-        _denoiser = new Denoiser(settings.Denoise);
+        _letterbox = new LetterboxInput((float*)Unsafe.AsPointer(ref _input[0]), size, settings.Denoise);
     }
 
     public int InputSize { get; }
     public int ClassCount { get; }
     public string Provider => _model.Provider;
+    /// <summary>Runs of this detector's session that may execute at once (cameras and parallel detectors share them).</summary>
+    public int ParallelRuns => _model.Slots.Count;
+    public bool Batching => _model.Batcher is not null;
 
     public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null, SharedSessions? shared = null)
     {
@@ -92,32 +83,7 @@ public sealed unsafe class YoloxDetector : IDisposable
     }
 
     /// <summary>Letterboxes and denoises the frame into the model's input buffer; returns the scale applied.</summary>
-    public float Preprocess(ReadOnlySpan<byte> bgr, int width, int height)
-    {
-        // In double, as YOLOX's own preprocessing: 432 * (416/768) truncates to 233 rows, not 234.
-        var ratio = Math.Min(InputSize / (double)height, InputSize / (double)width);
-        var scaledWidth = Math.Max(1, (int)(width * ratio));
-        var scaledHeight = Math.Max(1, (int)(height * ratio));
-        // The resize overwrites the image area; the padding only needs filling when the letterbox size changes.
-        if (_letterboxed != new Size(scaledWidth, scaledHeight))
-        {
-            _canvas.SetTo(new Scalar(PadValue, PadValue, PadValue));
-            _letterboxed = new Size(scaledWidth, scaledHeight);
-        }
-        fixed (byte* pixels = bgr)
-        {
-            using var source = Mat.FromPixelData(height, width, MatType.CV_8UC3, (nint)pixels, width * 3);
-            using var target = _canvas[new Rect(0, 0, scaledWidth, scaledHeight)];
-            Cv2.Resize(source, target, new Size(scaledWidth, scaledHeight), 0, 0, InterpolationFlags.Linear);
-            _denoiser.Apply(target);
-        }
-        for (var c = 0; c < 3; c++)
-        {
-            Cv2.ExtractChannel(_canvas, _bytePlanes[c], c);
-            _bytePlanes[c].ConvertTo(_floatPlanes[c], MatType.CV_32FC1);
-        }
-        return (float)ratio;
-    }
+    public float Preprocess(ReadOnlySpan<byte> bgr, int width, int height) => _letterbox.Fill(bgr, width, height);
 
     /// <summary>Runs the model on the input buffer (separate from pre/post-processing so it can be timed alone).</summary>
     public void Infer()
@@ -127,7 +93,7 @@ public sealed unsafe class YoloxDetector : IDisposable
             batcher.Run(_input, _output);
             return;
         }
-        lock (_model.RunGate) _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+        using (_model.Slots.Enter()) _model.Session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
     }
 
     internal List<DetectedObject> Decode(float ratio, int width, int height)
@@ -209,9 +175,7 @@ public sealed unsafe class YoloxDetector : IDisposable
         _inputValue.Dispose();
         _outputValue.Dispose();
         _runOptions.Dispose();
-        _canvas.Dispose();
-        foreach (var plane in _bytePlanes.Concat(_floatPlanes)) plane.Dispose();
-        _denoiser.Dispose();
+        _letterbox.Dispose();
         _model.Dispose();
     }
 }

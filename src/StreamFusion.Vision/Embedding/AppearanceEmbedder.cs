@@ -79,7 +79,7 @@ public sealed unsafe class AppearanceEmbedder : IDisposable
 
     private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input)
     {
-        lock (_model.RunGate) return _model.Session.Run(_runOptions, _model.Session.InputNames, [input], _model.Session.OutputNames);
+        using (_model.Slots.Enter()) return _model.Session.Run(_runOptions, _model.Session.InputNames, [input], _model.Session.OutputNames);
     }
 
     public void Dispose()

@@ -6,8 +6,8 @@ namespace StreamFusion.Vision.Onnx;
 public sealed record OnnxSettings
 {
     public InferenceDevice Device { get; init; } = InferenceDevice.Auto;
-    /// <summary>Threads inside one operator; 0 lets ONNX Runtime use every core.</summary>
-    public int IntraOpThreads { get; init; } = 2;
+    /// <summary>Threads inside one run; 0 lets ONNX Runtime use every core. One is best for throughput on a CPU (runs go side by side instead).</summary>
+    public int IntraOpThreads { get; init; } = 1;
     public GraphOptimizationLevel Optimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     /// <summary>"none", "basic", "extended" or "all" (the default).</summary>
@@ -26,16 +26,19 @@ public sealed record OnnxSettings
 }
 
 /// <summary>
-/// A created session and the execution provider that actually runs it. Several cameras may hold the same session
-/// (<see cref="SharedSessions"/>): they run it one at a time under <see cref="RunGate"/>, so the cores go to one
-/// inference at a time instead of being fought over, and the model is in memory once.
+/// A created session and the execution provider that actually runs it. Several users may hold the same session
+/// (<see cref="SharedSessions"/>: cameras, and the parallel detectors of one camera): at most <see cref="Slots"/>
+/// runs execute at once, so the cores are shared out instead of fought over, and the model is in memory once.
 /// </summary>
-public sealed class OnnxModel(InferenceSession session, string provider, string path, object? runGate = null, Action? release = null) : IDisposable
+public sealed class OnnxModel(InferenceSession session, string provider, string path, RunSlots? slots = null, Action? release = null) : IDisposable
 {
     public InferenceSession Session => session;
     public string Provider => provider;
+    public bool OnCpu => provider == CpuProvider;
     public string Path => path;
-    public object RunGate { get; } = runGate ?? new object();
+    public RunSlots Slots { get; } = slots ?? new RunSlots(1);
+
+    public const string CpuProvider = "CPUExecutionProvider";
     /// <summary>Set when the session is shared and takes any batch: cameras' frames run together through it.</summary>
     public BatchRunner? Batcher { get; init; }
 
@@ -54,14 +57,18 @@ public static class OnnxSessionFactory
 {
     public static IReadOnlyList<string> AvailableProviders() => OrtEnv.Instance().GetAvailableProviders();
 
+    /// <summary>The GPU execution providers this ONNX Runtime build offers, best first.</summary>
+    public static IEnumerable<string> GpuProviders() =>
+        new[] { "TensorrtExecutionProvider", "CUDAExecutionProvider" }.Where(AvailableProviders().Contains);
+
     /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
-    /// <param name="batchable">a shared session of this model may run several cameras' frames at once (made batch-free if needed)</param>
+    /// <param name="batchable">a shared session of this model may run several frames at once (made batch-free if batching is on)</param>
     public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null, SharedSessions? shared = null, bool batchable = false)
     {
         if (shared is null) return Create(path, settings, warn, model: null);
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
-        return shared.Acquire(path, settings, batchable, () =>
-            Create(path, settings, warn, batchable ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
+        return shared.Acquire(path, settings, batchable, batchFree =>
+            Create(path, settings, warn, batchFree ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
     }
 
     /// <param name="model">the model's bytes when edited in memory (a free batch); null loads the file as it is</param>
@@ -98,7 +105,7 @@ public static class OnnxSessionFactory
             warn?.Invoke($"warning: no GPU execution provider available (ONNX Runtime offers {string.Join(", ", available)}); running {System.IO.Path.GetFileName(path)} on CPU");
         try
         {
-            return new OnnxModel(Session(Options(settings, InferenceDevice.Cpu)), "CPUExecutionProvider", path);
+            return new OnnxModel(Session(Options(settings, InferenceDevice.Cpu)), OnnxModel.CpuProvider, path);
         }
         catch (OnnxRuntimeException e)
         {

@@ -3,12 +3,15 @@ namespace StreamFusion.Vision.Onnx;
 /// <summary>
 /// One ONNX Runtime session per model and settings for a whole process: cameras that detect with the same model
 /// share it (counted; the last one to let go disposes it) instead of each loading a copy with its own threads.
-/// A batchable model whose session takes any batch gets a <see cref="BatchRunner"/>, so competing cameras' frames
-/// run together.
+/// Up to <see cref="RunSlots"/> runs of a session execute at once. A batchable model whose session takes any batch
+/// gets a <see cref="BatchRunner"/> when batching is on, so competing cameras' frames run together.
 /// </summary>
-/// <param name="maxBatch">most frames per run; 1 turns batching off</param>
+/// <param name="maxBatch">most frames per run; 1 turns batching off; 0 = auto: 8 on a GPU, 1 on a CPU (where a
+/// batch costs as much as its frames run one by one, and parallel runs do better)</param>
 /// <param name="gatherWindow">how long a run waits for the other cameras' frames (zero: batches only form under load)</param>
-public sealed class SharedSessions(int maxBatch = 8, TimeSpan gatherWindow = default)
+/// <param name="parallelRuns">runs of one session at the same time; 0 = auto: on a CPU one per core (divided by
+/// the threads each run uses), on a GPU one</param>
+public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = default, int parallelRuns = 0)
 {
     private readonly Dictionary<(string Path, OnnxSettings Settings), (OnnxModel Model, int Users)> _sessions = [];
 
@@ -17,16 +20,17 @@ public sealed class SharedSessions(int maxBatch = 8, TimeSpan gatherWindow = def
         get { lock (_sessions) return _sessions.Count; }
     }
 
-    internal OnnxModel Acquire(string path, OnnxSettings settings, bool batchable, Func<OnnxModel> create)
+    /// <param name="create">loads the session; its argument says whether to make the model batch-free first</param>
+    internal OnnxModel Acquire(string path, OnnxSettings settings, bool batchable, Func<bool, OnnxModel> create)
     {
         var key = (System.IO.Path.GetFullPath(path), settings);
         lock (_sessions)
         {
-            if (!_sessions.TryGetValue(key, out var entry)) entry = (WithBatcher(create(), batchable), 0);
+            if (!_sessions.TryGetValue(key, out var entry)) entry = (Configure(create(batchable && MayBatch(settings)), settings, batchable), 0);
             _sessions[key] = (entry.Model, entry.Users + 1);
             var model = entry.Model;
             model.Batcher?.AddUser(1);
-            return new OnnxModel(model.Session, model.Provider, model.Path, model.RunGate, () => Release(key)) { Batcher = model.Batcher };
+            return new OnnxModel(model.Session, model.Provider, model.Path, model.Slots, () => Release(key)) { Batcher = model.Batcher };
         }
     }
 
@@ -45,14 +49,28 @@ public sealed class SharedSessions(int maxBatch = 8, TimeSpan gatherWindow = def
     /// One input whose only free dimension is the first (the batch), one output: frames can run together. (ONNX
     /// Runtime may still report the output's declared batch of 1 for an edited model; the output follows the input.)
     /// </summary>
-    private OnnxModel WithBatcher(OnnxModel model, bool batchable)
+    /// <summary>On a CPU by default: as many single-threaded runs as cores (fewer when each run takes several threads).</summary>
+    public static int CpuParallelRuns(int intraOpThreads) =>
+        intraOpThreads == 0 ? 1 : Math.Max(1, Environment.ProcessorCount / intraOpThreads);
+
+    /// <summary>Whether a session with these settings may get a batcher: by default only where it may run on a GPU.</summary>
+    private bool MayBatch(OnnxSettings settings) => maxBatch > 1
+        || (maxBatch == 0 && settings.Device.Kind != DeviceKind.Cpu && (settings.Device.Kind != DeviceKind.Auto || OnnxSessionFactory.GpuProviders().Any()));
+
+    private OnnxModel Configure(OnnxModel model, OnnxSettings settings, bool batchable)
     {
-        if (!batchable || maxBatch < 2 || model.Session.InputMetadata.Count != 1 || model.Session.OutputMetadata.Count != 1) return model;
+        var runs = parallelRuns > 0 ? parallelRuns : model.OnCpu ? CpuParallelRuns(settings.IntraOpThreads) : 1;
+        var batch = maxBatch > 0 ? maxBatch : model.OnCpu ? 1 : 8;
+        return new OnnxModel(model.Session, model.Provider, model.Path, new RunSlots(runs)) { Batcher = batchable ? Batcher(model, batch) : null };
+    }
+
+    private BatchRunner? Batcher(OnnxModel model, int batch)
+    {
+        if (batch < 2 || model.Session.InputMetadata.Count != 1 || model.Session.OutputMetadata.Count != 1) return null;
         var input = model.Session.InputMetadata.Values.Single().Dimensions;
         var output = model.Session.OutputMetadata.Values.Single().Dimensions;
-        if (input is not [-1, .. var item] || output is not [-1 or 1, .. var outputItem] || item.Any(d => d <= 0) || outputItem.Any(d => d <= 0)) return model;
-        var batcher = new BatchRunner(model.Session, item.Select(d => (long)d).ToArray(), outputItem.Aggregate(1, (a, b) => a * b), maxBatch, gatherWindow);
-        return new OnnxModel(model.Session, model.Provider, model.Path, model.RunGate) { Batcher = batcher };
+        if (input is not [-1, .. var item] || output is not [-1 or 1, .. var outputItem] || item.Any(d => d <= 0) || outputItem.Any(d => d <= 0)) return null;
+        return new BatchRunner(model.Session, item.Select(d => (long)d).ToArray(), outputItem.Aggregate(1, (a, b) => a * b), batch, gatherWindow);
     }
 
     private void Release((string, OnnxSettings) key)

@@ -1,33 +1,39 @@
 using StreamFusion.Vision.Detection;
-using StreamFusion.Vision.Embedding;
 using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
 using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Vision.Stage;
 
-/// <summary>Per frame: gate (rate, motion) → detect → embed (optional) → track. Models are loaded once.</summary>
+/// <summary>
+/// Per frame: gate (rate, motion, the process's budget) → detect → embed (optional) → track. Gating and tracking go
+/// in frame order; detection may run on several frames at once, one <see cref="Detectors"/> each, as many as the
+/// shared session runs in parallel. Models are loaded once.
+/// </summary>
 public sealed class VisionAnalyzer : IDisposable
 {
-    private readonly YoloxDetector _detector;
-    private readonly AppearanceEmbedder? _embedder;
+    /// <summary>Frames in flight per camera at most, however many runs the session allows.</summary>
+    private const int MaxDetectors = 8;
+
+    private readonly FrameDetector[] _detectors;
     private readonly MotionGate _gate;
     private readonly ObjectTracker _tracker;
-    private readonly TimeSpan _simulatedDelay;
     private readonly DetectionBudget? _budget;
     private readonly string _camera;
+    private IReadOnlyList<TrackedObject> _lastObjects = [];
 
-    private VisionAnalyzer(YoloxDetector detector, AppearanceEmbedder? embedder, VisionSettings settings, DetectionBudget? budget, string camera)
+    private VisionAnalyzer(FrameDetector[] detectors, VisionSettings settings, DetectionBudget? budget, string camera)
     {
-        _detector = detector;
+        _detectors = detectors;
         (_budget, _camera) = (budget, camera);
-        _simulatedDelay = settings.SimulatedDelay;
-        _embedder = embedder;
         _gate = new MotionGate(settings.Motion);
         _tracker = new ObjectTracker(settings.Tracker);
     }
 
-    public string Provider => _detector.Provider;
+    public string Provider => _detectors[0].Detector.Provider;
     public MotionGate Gate => _gate;
+    /// <summary>Frames that may be detected at the same time (each detector has its own buffers).</summary>
+    public int Detectors => _detectors.Length;
     /// <summary>Frames the gate let through but the process's detection budget did not.</summary>
     public long BudgetSkipped => _budget?.Skipped(_camera) ?? 0;
 
@@ -36,35 +42,45 @@ public sealed class VisionAnalyzer : IDisposable
     public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null, InferenceSharing? sharing = null, string camera = "")
     {
         sharing ??= InferenceSharing.None;
-        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn, sharing.Sessions);
+        // A camera's parallel detectors share one session even where cameras keep their own.
+        var sessions = sharing.Sessions ?? new SharedSessions(maxBatch: 1);
+        var detectors = new List<FrameDetector>();
         try
         {
-            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn, sharing.Sessions) : null;
-            return new VisionAnalyzer(detector, embedder, settings, sharing.Budget, camera);
+            detectors.Add(FrameDetector.Load(settings, warn, sessions));
+            var first = detectors[0].Detector;
+            // With batching, a second frame in flight lets one camera fill batches and overlaps its preprocessing.
+            var wanted = Math.Min(MaxDetectors, first.Batching ? Math.Max(2, first.ParallelRuns) : first.ParallelRuns);
+            while (detectors.Count < wanted) detectors.Add(FrameDetector.Load(settings, warn, sessions));
+            return new VisionAnalyzer([.. detectors], settings, sharing.Budget, camera);
         }
         catch
         {
-            detector.Dispose();
+            foreach (var detector in detectors) detector.Dispose();
             throw;
         }
     }
 
-    /// <returns>the analysis, or null when the gate skipped the frame</returns>
-    public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex)
+    /// <summary>In frame order: whether this frame gets detected (the motion gate and the budget let it).</summary>
+    public bool Admit(ReadOnlySpan<byte> bgr, int width, int height, double pts) =>
+        _gate.Decide(bgr, width, height, pts) == GateDecision.Analyze && (_budget is null || _budget.TryTake(_camera));
+
+    /// <summary>Detections in one frame with the given detector; detectors may run at the same time, each one frame at a time.</summary>
+    public List<DetectedObject> Detect(int detector, ReadOnlySpan<byte> bgr, int width, int height) => _detectors[detector].Detect(bgr, width, height);
+
+    /// <summary>In frame order: a detected frame's objects through the tracker.</summary>
+    public FrameAnalysis Track(List<DetectedObject> detections, double pts, long frameIndex, int width, int height)
     {
-        if (_gate.Decide(bgr, width, height, pts) != GateDecision.Analyze) return null;
-        if (_budget is not null && !_budget.TryTake(_camera)) return null;
-        var detections = _detector.Detect(bgr, width, height);
-        if (_simulatedDelay > TimeSpan.Zero) Thread.Sleep(_simulatedDelay);
-        _embedder?.Embed(bgr, width, height, detections);
         var (objects, events) = _tracker.Update(detections, pts);
         _lastObjects = objects;
         return new FrameAnalysis(frameIndex, pts, width, height, objects, events);
     }
 
-    private IReadOnlyList<TrackedObject> _lastObjects = [];
+    /// <summary>One frame start to end on the caller's thread; null when the gate or budget skipped it.</summary>
+    public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex) =>
+        Admit(bgr, width, height, pts) ? Track(Detect(0, bgr, width, height), pts, frameIndex, width, height) : null;
 
-    /// <summary>For a frame the gate skipped: the last analysis' objects at this frame's time.</summary>
+    /// <summary>In frame order, for a frame not detected: the last analysis' objects at this frame's time.</summary>
     public FrameAnalysis Carry(double pts, long frameIndex, int width, int height) =>
         new(frameIndex, pts, width, height, _lastObjects, []) { Carried = true };
 
@@ -73,8 +89,7 @@ public sealed class VisionAnalyzer : IDisposable
 
     public void Dispose()
     {
-        _detector.Dispose();
-        _embedder?.Dispose();
+        foreach (var detector in _detectors) detector.Dispose();
         _gate.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public class LiveCameraTests
         var endpoint = new OperationsEndpoint(metricsPort);
         try
         {
-            WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"door\"}") >= 3, TimeSpan.FromSeconds(90), "records from the live source");
+            WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"door\"}") >= 3, TimeSpan.FromSeconds(90), "records from the live source", () => live.Stderr[^Math.Min(3000, live.Stderr.Length)..]);
             Assert.Equal(HttpStatusCode.OK, endpoint.Health().Status);
 
             server.Dispose(); // the camera goes away for 10 s
@@ -79,6 +79,7 @@ public class LiveCameraTests
         var rssWarm = Rss(run.Id);
         Thread.Sleep(TimeSpan.FromSeconds(15));
         var metrics = endpoint.Metrics();
+        Assert.True(metrics.ContainsKey("streamfusion_frames_total{camera=\"busy\"}"), $"no metrics from the run:\n{endpoint.LastMetricsText}\n{run.Stderr}");
         var rssLater = Rss(run.Id);
 
         var dropped = metrics.Where(m => m.Key.StartsWith("streamfusion_dropped_total{camera=\"busy\"")).Sum(m => m.Value);

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using StreamFusion.Media.Items;
+using StreamFusion.Vision.Detection;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>
+/// One thread per detector of a camera's analyzer: a frame goes to whichever is free, and its detections come back
+/// as a task. A run blocks for milliseconds, so it gets a thread of its own rather than one of the pool's.
+/// </summary>
+internal sealed class DetectionWorkers : IDisposable
+{
+    private readonly BlockingCollection<Job> _jobs = [];
+    private readonly SemaphoreSlim _free;
+    private readonly Thread[] _threads;
+
+    public DetectionWorkers(VisionAnalyzer analyzer)
+    {
+        _free = new SemaphoreSlim(analyzer.Detectors, analyzer.Detectors);
+        _threads = Enumerable.Range(0, analyzer.Detectors)
+            .Select(detector => new Thread(() => Work(analyzer, detector)) { IsBackground = true, Name = $"detect-{detector}" }).ToArray();
+        foreach (var thread in _threads) thread.Start();
+    }
+
+    /// <summary>Waits for a free detector and hands it the frame, which it disposes once detected (or here, if cancelled).</summary>
+    /// <returns>the frame's detections, when they are done</returns>
+    public async ValueTask<Task<List<DetectedObject>>> SubmitAsync(VideoFrame frame, CancellationToken cancel)
+    {
+        try
+        {
+            await _free.WaitAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+        var job = new Job(frame);
+        _jobs.Add(job, CancellationToken.None);
+        return job.Task;
+    }
+
+    private void Work(VisionAnalyzer analyzer, int detector)
+    {
+        foreach (var job in _jobs.GetConsumingEnumerable())
+        {
+            try
+            {
+                job.SetResult(analyzer.Detect(detector, job.Frame.Pixels.Span, job.Frame.Width, job.Frame.Height));
+            }
+            catch (Exception e)
+            {
+                job.SetException(e);
+            }
+            finally
+            {
+                job.Frame.Dispose();
+                _free.Release();
+            }
+        }
+    }
+
+    /// <summary>Lets the detectors finish the frames they were given, then stops their threads.</summary>
+    public void Dispose()
+    {
+        _jobs.CompleteAdding();
+        foreach (var thread in _threads) thread.Join();
+        _jobs.Dispose();
+        _free.Dispose();
+    }
+
+    private sealed class Job(VideoFrame frame) : TaskCompletionSource<List<DetectedObject>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public VideoFrame Frame => frame;
+    }
+}

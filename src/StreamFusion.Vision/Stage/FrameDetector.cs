@@ -1,0 +1,49 @@
+using StreamFusion.Vision.Detection;
+using StreamFusion.Vision.Embedding;
+using StreamFusion.Vision.Onnx;
+
+namespace StreamFusion.Vision.Stage;
+
+/// <summary>One frame's detections and, when on, their appearance embeddings; own buffers, shared sessions.</summary>
+internal sealed class FrameDetector : IDisposable
+{
+    private readonly YoloxDetector _detector;
+    private readonly AppearanceEmbedder? _embedder;
+    private readonly TimeSpan _simulatedDelay;
+
+    private FrameDetector(YoloxDetector detector, AppearanceEmbedder? embedder, TimeSpan simulatedDelay)
+    {
+        (_detector, _embedder, _simulatedDelay) = (detector, embedder, simulatedDelay);
+    }
+
+    public YoloxDetector Detector => _detector;
+
+    public static FrameDetector Load(VisionSettings settings, Action<string>? warn, SharedSessions sessions)
+    {
+        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn, sessions);
+        try
+        {
+            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn, sessions) : null;
+            return new FrameDetector(detector, embedder, settings.SimulatedDelay);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    public List<DetectedObject> Detect(ReadOnlySpan<byte> bgr, int width, int height)
+    {
+        var detections = _detector.Detect(bgr, width, height);
+        if (_simulatedDelay > TimeSpan.Zero) Thread.Sleep(_simulatedDelay);
+        _embedder?.Embed(bgr, width, height, detections);
+        return detections;
+    }
+
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _embedder?.Dispose();
+    }
+}
