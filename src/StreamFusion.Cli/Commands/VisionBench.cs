@@ -76,7 +76,7 @@ public static class VisionBench
         public double Fps => Frames / Seconds;
     }
 
-    private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Fps).ElementAt(runs.Count / 2);
+    internal static Run Median(List<Run> runs) => runs.OrderBy(r => r.Fps).ElementAt(runs.Count / 2);
 
     /// <summary>
     /// ONNX Runtime alone: <paramref name="runs"/> detectors sharing one session, each with its own preprocessed

@@ -22,7 +22,8 @@ public sealed class VideoFrame(ItemPool<VideoFrame>? pool) : PooledMediaItem<Vid
         Height = height;
         Pts = pts;
         Index = index;
-        if (_buffer.Length < bufferBytes) _buffer = GC.AllocateUninitializedArray<byte>(bufferBytes);
+        // Pinned: native code reads and writes it every frame, and it keeps its address for views made over it.
+        if (_buffer.Length < bufferBytes) _buffer = GC.AllocateUninitializedArray<byte>(bufferBytes, pinned: true);
         MarkRented();
     }
 }

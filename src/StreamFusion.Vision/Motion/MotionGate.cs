@@ -23,7 +23,9 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
 
     public GateDecision Decide(ReadOnlySpan<byte> bgr, int width, int height, double pts)
     {
-        if (settings.DetectFps > 0 && pts - _lastAnalyzed < 1 / settings.DetectFps - 1e-6)
+        // One frame per 1/detect_fps slot of media time: a 12.5 fps camera at 5 detections/s gets every 2nd or 3rd
+        // frame, 5 a second on average (a minimum gap of 0.2 s would take every 3rd: 4.2 a second).
+        if (settings.DetectFps > 0 && Slot(pts) <= Slot(_lastAnalyzed))
             return GateDecision.SkipRate;
         if (settings.MotionGating)
         {
@@ -46,6 +48,8 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
         Analyzed++;
         return GateDecision.Analyze;
     }
+
+    private double Slot(double pts) => Math.Floor(pts * settings.DetectFps + 1e-6);
 
     private double ChangedFraction()
     {

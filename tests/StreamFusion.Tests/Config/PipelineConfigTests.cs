@@ -179,7 +179,7 @@ public class PipelineConfigTests
         var config = PipelineConfigLoader.Parse("/srv/pipelines/site.yaml", new StringReader("""
             reconnect: { initial: 2s, max: 1m, jitter: 0.1, stall_timeout: 5s }
             metrics: { listen: 0.0.0.0:9464 }
-            inference: { share_sessions: false, max_detect_fps: 40, max_batch: 4, batch_wait: 5ms }
+            inference: { share_sessions: false, max_detect_fps: 40, max_batch: 4, batch_wait: 5ms, parallel_runs: 3 }
             cameras:
               - { id: gate, uri: "rtsp://user:pw@192.0.2.10/stream" }
               - { id: archive, uri: archive.mp4 }
@@ -195,7 +195,7 @@ public class PipelineConfigTests
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), 0.1, TimeSpan.FromSeconds(5)),
             (byId["gate"].Initial, byId["gate"].Max, byId["gate"].Jitter, byId["gate"].StallTimeoutOrDefault));
         Assert.Equal("http://+:9464/", config.Metrics!.Prefix);
-        Assert.Equal(new InferenceConfig(ShareSessions: false, MaxDetectFps: 40, MaxBatch: 4, BatchWait: TimeSpan.FromMilliseconds(5)), config.Inference);
+        Assert.Equal(new InferenceConfig(ShareSessions: false, MaxDetectFps: 40, MaxBatch: 4, BatchWait: TimeSpan.FromMilliseconds(5), ParallelRuns: 3), config.Inference);
     }
 
     [Fact]

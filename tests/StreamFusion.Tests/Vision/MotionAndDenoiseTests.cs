@@ -37,15 +37,19 @@ public class MotionAndDenoiseTests
         Assert.Equal((3, 3), (gate.Analyzed, gate.SkippedStatic));
     }
 
-    [Fact]
-    public void Detect_fps_caps_the_analysed_rate_independent_of_the_source_rate()
+    [Theory]
+    [InlineData(25.0, 50)]
+    [InlineData(12.5, 50)] // not a multiple of 5: every 2nd or 3rd frame, still 5 a second
+    [InlineData(10.0, 50)]
+    [InlineData(3.0, 30)]  // slower than the cap: every frame
+    public void Detect_fps_caps_the_analysed_rate_at_any_source_rate(double sourceFps, int expected)
     {
         using var gate = new MotionGate(new MotionSettings(DetectFps: 5, MotionGating: false));
         var frame = Frame(10);
 
-        var analysed = Enumerable.Range(0, 250).Count(i => gate.Decide(frame, 320, 240, i / 25.0) == GateDecision.Analyze);
+        var analysed = Enumerable.Range(0, (int)(10 * sourceFps)).Count(i => gate.Decide(frame, 320, 240, i / sourceFps) == GateDecision.Analyze);
 
-        Assert.Equal(50, analysed);
+        Assert.Equal(expected, analysed); // over 10 s
     }
 
     [Theory]

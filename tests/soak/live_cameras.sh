@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Soak test: N live cameras (looped sample files served as HTTP MPEG-TS by ffmpeg) in one streamfusion process
-# for M minutes, sampling its RSS every 30 s. Prints a table and the growth after warm-up (the first sample).
-#   tests/soak/four_cameras.sh [minutes=10] [cameras=4]
+# for M minutes, each asking for 5 detections per second (motion gating off, so every camera really asks), with
+# audio and the embedded broker. Samples RSS every 30 s; prints the growth after warm-up, then per camera the
+# detections and frames per second sustained after the first 2 minutes (or the first sample), drops and state,
+# and capture→broker-ack latency.
+#   tests/soak/live_cameras.sh [minutes=10] [cameras=4]
+# CAPACITY=N sets the drop-oldest edges' capacity (default 2, as `streamfusion live`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
@@ -12,7 +16,7 @@ media=("$assets/media/one-by-one-person-detection.mp4" "$assets/media/car-detect
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 config="$work/soak.yaml"
-printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: 2, policy: drop-oldest }\nvision: { detect_fps: 5 }\naudio: {}\ncameras:\n' > "$config"
+printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: %d, policy: drop-oldest }\nvision: { detect_fps: 5, motion: { enabled: false } }\naudio: {}\ncameras:\n' "${CAPACITY:-2}" > "$config"
 for i in $(seq 0 $((cameras - 1))); do
   port=$((18100 + i))
   file=${media[$((i % ${#media[@]}))]}
@@ -33,13 +37,26 @@ for s in $(seq 1 $((minutes * 2))); do
   frames=$(echo "$metrics" | awk '/^streamfusion_frames_total/ {s += $2} END {print s + 0}')
   records=$(echo "$metrics" | awk '/^streamfusion_records_total/ {s += $2} END {print s + 0}')
   printf '%8.1f %10.1f %12d %10d\n' "$(echo "$s / 2" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$frames" "$records"
-  [ -n "$first" ] || first=$rss
-  [ "$s" -ne 4 ] || warm=$rss
+  [ -n "$first" ] || { first=$rss; echo "$metrics" > "$work/metrics.first"; first_s=$((s * 30)); }
+  [ "$s" -ne 4 ] || [ "$minutes" -le 2 ] || { warm=$rss; echo "$metrics" > "$work/metrics.first"; first_s=$((s * 30)); }
   last=$rss
 done
+echo "$metrics" > "$work/metrics.last"
 growth() { echo "scale=1; 100 * ($last - $1) / $1" | bc; }
 echo "soak: RSS at 30 s $(echo "$first / 1024" | bc) MB, at 2 min ${warm:+$(echo "$warm / 1024" | bc)} MB, at the end $(echo "$last / 1024" | bc) MB:" \
      "growth $(growth "$first") % since 30 s${warm:+, $(growth "$warm") % since 2 min (after warm-up)}"
+# Per camera, from the counters' growth between the warm-up sample and the last one.
+seconds=$((minutes * 60 - first_s))
+printf '%-8s %12s %12s %10s %12s\n' camera "detect/s" "frames/s" dropped state
+for i in $(seq 0 $((cameras - 1))); do
+  value() { awk -v key="$1{camera=\"cam$i\"}" '$1 == key {print $2}' "$2"; }
+  detect=$(echo "($(value streamfusion_analysed_frames_total "$work/metrics.last") - $(value streamfusion_analysed_frames_total "$work/metrics.first")) / $seconds" | bc -l)
+  frames=$(echo "($(value streamfusion_frames_total "$work/metrics.last") - $(value streamfusion_frames_total "$work/metrics.first")) / $seconds" | bc -l)
+  dropped=$(grep -F "streamfusion_dropped_total{camera=\"cam$i\"," "$work/metrics.last" | awk '{s += $2} END {print s + 0}')
+  state=$(grep -o "streamfusion_camera_state{camera=\"cam$i\",state=\"[a-z-]*\"} 1" "$work/metrics.last" | sed 's/.*state="\([a-z-]*\)".*/\1/')
+  printf '%-8s %12.2f %12.2f %10d %12s\n' "cam$i" "$detect" "$frames" "$dropped" "${state:-?}"
+done
+grep -E '^streamfusion_kafka_ack_latency_seconds' "$work/metrics.last" | sed 's/^streamfusion_kafka_ack_latency_seconds/capture→ack/'
 curl -s 127.0.0.1:19470/health; echo
 kill -TERM $pid; wait $pid || true
 grep -E "completed|drained|kafka:" "$work/run.out" | tail -$((cameras + 1))

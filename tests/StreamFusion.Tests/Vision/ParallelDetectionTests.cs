@@ -1,0 +1,82 @@
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Media;
+using StreamFusion.Media.Items;
+using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Onnx;
+using StreamFusion.Vision.Stage;
+using StreamFusion.Vision.Tracking;
+
+namespace StreamFusion.Tests.Vision;
+
+/// <summary>The vision stage detecting several frames at once gives what one frame at a time gives, in frame order.</summary>
+public class ParallelDetectionTests
+{
+    private const int Frames = 80;
+
+    [Fact]
+    public async Task Frames_detected_in_parallel_come_out_in_order_with_the_same_tracks_as_one_at_a_time()
+    {
+        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
+            new MotionSettings(DetectFps: 5, MotionGating: false), new TrackerSettings()); // every 2nd frame detected, the others carried
+        using var oneAtATime = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
+        using var parallel = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 3));
+        Assert.Equal((1, 3), (oneAtATime.Detectors, parallel.Detectors));
+
+        var expected = new List<FrameAnalysis>();
+        using (var source = Open())
+            while (source.ReadNext() is VideoFrame frame)
+                using (frame)
+                    expected.Add(oneAtATime.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index)
+                                 ?? oneAtATime.Carry(frame.Pts, frame.Index, frame.Width, frame.Height));
+        var actual = await RunStageAsync(parallel);
+
+        Assert.Equal(Frames, expected.Count);
+        Assert.True(actual[^1].EndOfStream);
+        Assert.Equal(expected.Select(Describe), actual.SkipLast(1).Select(Describe));
+        Assert.Contains(expected, a => a.Carried);
+        Assert.Contains(expected, a => a.Objects.Count > 2);
+    }
+
+    private static InferenceSharing Sharing(int parallelRuns) => new(new SharedSessions(maxBatch: 1, parallelRuns: parallelRuns), null);
+
+    private static IMediaSource Open() =>
+        new FirstVideoFrames(MediaSource.Open(TestAssets.Media("vtest_480x360.avi"), new MediaSourceOptions { Audio = false, Subtitles = false }), Frames);
+
+    private static async Task<List<FrameAnalysis>> RunStageAsync(VisionAnalyzer analyzer)
+    {
+        var input = new PipelineEdge<MediaItem>("in", 4, EdgePolicy.Wait);
+        var output = new PipelineEdge<FrameAnalysis>("out", 4, EdgePolicy.Wait);
+        var feed = Task.Run(async () =>
+        {
+            using var source = Open();
+            while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
+            input.Complete();
+        });
+        var stage = Task.Run(async () =>
+        {
+            await new VisionStage(analyzer).RunAsync(input, output, CancellationToken.None);
+            output.Complete();
+        });
+        var analyses = new List<FrameAnalysis>();
+        await foreach (var analysis in output.Reader.ReadAllAsync()) analyses.Add(analysis);
+        await Task.WhenAll(feed, stage);
+        return analyses;
+    }
+
+    /// <summary>Frame, whether carried, and each object's track, label and box (to the pixel).</summary>
+    private static string Describe(FrameAnalysis a) =>
+        $"{a.FrameIndex}{(a.Carried ? " carried" : "")}: " + string.Join("; ", a.Objects.Select(o =>
+            $"#{o.TrackId} {o.Detection.Label} {o.Detection.Box.X:F0},{o.Detection.Box.Y:F0},{o.Detection.Box.Width:F0},{o.Detection.Box.Height:F0}"));
+
+    private sealed class FirstVideoFrames(IMediaSource inner, int count) : IMediaSource
+    {
+        private int _frames;
+        public MediaUri Uri => inner.Uri;
+        public MediaInfo Info => inner.Info;
+        public DecodeStats Stats => inner.Stats;
+        public MediaItem? ReadNext() => _frames++ < count ? inner.ReadNext() : null;
+        public bool SkipNext(out MediaKind kind) => inner.SkipNext(out kind);
+        public void Interrupt() => inner.Interrupt();
+        public void Dispose() => inner.Dispose();
+    }
+}
