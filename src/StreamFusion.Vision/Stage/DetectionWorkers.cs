@@ -69,6 +69,7 @@ internal sealed class DetectionWorkers : IDisposable
         _free.Dispose();
     }
 
+    /// <summary>Its awaiter never runs on a detector thread: the stage's end joins those threads.</summary>
     private sealed class Job(VideoFrame frame) : TaskCompletionSource<List<DetectedObject>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public VideoFrame Frame => frame;
