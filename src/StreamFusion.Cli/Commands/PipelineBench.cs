@@ -65,7 +65,7 @@ public static partial class PipelineBench
             var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
             var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(path, broker.BootstrapServers, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
 
-            var limit = Math.Min(decode.Fps, Math.Max(inference.Fps, oneRun?.Fps ?? 0));
+            var inferenceLimit = Math.Max(inference.Fps, oneRun?.Fps ?? 0);
             var results = new List<Result>
             {
                 new("decode only (shim → BGR24)", decode.Fps),
@@ -76,9 +76,9 @@ public static partial class PipelineBench
             if (baseline is not null) results.Add(baseline);
             var ratios = new Dictionary<string, double>
             {
-                ["pipeline / min(decode, inference)"] = pipeline.Fps / limit,
+                ["pipeline / min(decode, inference)"] = pipeline.Fps / Math.Min(decode.Fps, inferenceLimit),
                 // On a CPU, decode and inference take turns on the same cores: together they bound the pipeline lower.
-                ["pipeline / decode and inference on the same cores"] = pipeline.Fps * (1 / decode.Fps + 1 / Math.Max(inference.Fps, oneRun?.Fps ?? 0)),
+                ["pipeline / decode and inference on the same cores"] = pipeline.Fps * (1 / decode.Fps + 1 / inferenceLimit),
             };
             if (baseline is not null) ratios["pipeline / python baseline"] = pipeline.Fps / baseline.Fps;
             Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, parse.GetValue(json));

@@ -180,8 +180,8 @@ public static class VisionBench
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A source cut to its first N video frames, so every run sees the same frames.</summary>
-    private sealed class FirstFrames(IMediaSource inner, int count) : IMediaSource
+    /// <summary>A source cut to its first N items (frames, with audio and subtitles off), so every run sees the same frames.</summary>
+    internal sealed class FirstFrames(IMediaSource inner, int count) : IMediaSource
     {
         private int _frames;
         public MediaUri Uri => inner.Uri;

@@ -35,7 +35,7 @@ public readonly record struct Pacing(double Speed)
 /// </summary>
 internal sealed class Pacer(Pacing pacing)
 {
-    public const double ReadAhead = 0.5;
+    private const double ReadAhead = 0.5;
     private readonly Stopwatch _clock = new();
     private readonly PriorityQueue<MediaItem, (double Pts, long Order)> _held = new();
     private long _order;

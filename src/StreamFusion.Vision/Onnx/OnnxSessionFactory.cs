@@ -57,9 +57,12 @@ public static class OnnxSessionFactory
 {
     public static IReadOnlyList<string> AvailableProviders() => OrtEnv.Instance().GetAvailableProviders();
 
+    /// <summary>GPU execution providers, best first: "auto" tries those this ONNX Runtime build offers, in this order.</summary>
+    private static readonly (string Provider, DeviceKind Kind)[] GpuCandidates =
+        [("TensorrtExecutionProvider", DeviceKind.TensorRt), ("CUDAExecutionProvider", DeviceKind.Cuda)];
+
     /// <summary>The GPU execution providers this ONNX Runtime build offers, best first.</summary>
-    public static IEnumerable<string> GpuProviders() =>
-        new[] { "TensorrtExecutionProvider", "CUDAExecutionProvider" }.Where(AvailableProviders().Contains);
+    public static IEnumerable<string> GpuProviders() => GpuCandidates.Select(c => c.Provider).Where(AvailableProviders().Contains);
 
     /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
     /// <param name="batchable">a shared session of this model may run several frames at once (made batch-free if batching is on)</param>
@@ -82,8 +85,7 @@ public static class OnnxSessionFactory
             DeviceKind.Cpu => [],
             DeviceKind.Cuda => [("CUDAExecutionProvider", settings.Device)],
             DeviceKind.TensorRt => [("TensorrtExecutionProvider", settings.Device)],
-            _ => new[] { ("TensorrtExecutionProvider", new InferenceDevice(DeviceKind.TensorRt, 0)), ("CUDAExecutionProvider", new InferenceDevice(DeviceKind.Cuda, 0)) }
-                .Where(c => available.Contains(c.Item1)).ToArray(),
+            _ => GpuCandidates.Where(c => available.Contains(c.Provider)).Select(c => (c.Provider, new InferenceDevice(c.Kind, 0))).ToArray(),
         };
         foreach (var (provider, device) in candidates)
         {

@@ -13,8 +13,7 @@ public class LiveCameraTests
     public void A_source_gone_for_10_seconds_is_reconnected_by_itself_and_the_gap_shows_in_metrics()
     {
         var (port, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
-        string[] serve = ["-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts"];
-        var server = LiveFfmpeg.Start(serve);
+        var server = LiveFfmpeg.ServeHttpTs(port);
         using var live = new BackgroundCli("live", $"http://viewer:{Secret}@127.0.0.1:{port}/cam.ts", "--camera", "door", "--no-audio",
             "--metrics", $"127.0.0.1:{metricsPort}", "--stall-timeout", "3", "--max-backoff", "2");
         var endpoint = new OperationsEndpoint(metricsPort);
@@ -30,7 +29,7 @@ public class LiveCameraTests
             Assert.Contains(during.Body.GetProperty("cameras")[0].GetProperty("state").GetString(), new[] { "stalled", "backing-off", "connecting" });
             Assert.Equal(0, endpoint.Metric("streamfusion_camera_up{camera=\"door\"}"));
             var recordsBefore = endpoint.Metric("streamfusion_records_total{camera=\"door\"}");
-            server = LiveFfmpeg.Start(serve);
+            server = LiveFfmpeg.ServeHttpTs(port);
 
             WaitUntil(() => endpoint.Metric("streamfusion_camera_reconnects_total{camera=\"door\"}") >= 1
                             && endpoint.Metric("streamfusion_records_total{camera=\"door\"}") >= recordsBefore + 3, TimeSpan.FromSeconds(60), "records after the reconnect");
@@ -55,7 +54,7 @@ public class LiveCameraTests
     public void A_detector_slower_than_the_camera_drops_frames_but_keeps_latency_and_memory_bounded()
     {
         var (port, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
-        using var server = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+        using var server = LiveFfmpeg.ServeHttpTs(port);
         using var temp = new TempDirectory();
         var config = temp.File("overload.yaml");
         File.WriteAllText(config, $"""
@@ -96,7 +95,7 @@ public class LiveCameraTests
     public void A_camera_that_is_down_at_start_does_not_hold_up_the_others_and_joins_when_it_comes_up()
     {
         var (up, down, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
-        using var first = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{up}/cam.ts");
+        using var first = LiveFfmpeg.ServeHttpTs(up);
         using var temp = new TempDirectory();
         var config = temp.File("two.yaml");
         File.WriteAllText(config, $"""
@@ -121,7 +120,7 @@ public class LiveCameraTests
         Assert.Equal("live", states["hall"]);
         Assert.Contains(states["yard"], new[] { "backing-off", "connecting" });
 
-        using var second = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{down}/cam.ts");
+        using var second = LiveFfmpeg.ServeHttpTs(down);
         WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up");
         WaitUntil(() => endpoint.Health().Status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "both cameras live");
         run.Signal("TERM");
@@ -133,7 +132,7 @@ public class LiveCameraTests
     public void A_camera_that_fails_while_running_is_reported_and_the_others_go_on()
     {
         var (port, metricsPort) = (NetworkSourceTests.FreeTcpPort(), NetworkSourceTests.FreeTcpPort());
-        using var server = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+        using var server = LiveFfmpeg.ServeHttpTs(port);
         using var temp = new TempDirectory();
         var cut = StreamFusion.Tests.Cli.CliTests.WriteTruncated(temp); // ends in an error once its first half has played
         var config = temp.File("mixed.yaml");

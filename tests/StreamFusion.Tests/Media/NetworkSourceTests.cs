@@ -13,7 +13,7 @@ public class NetworkSourceTests
     public void Reads_an_http_mpegts_stream()
     {
         var port = FreeTcpPort();
-        using var server = LiveFfmpeg.Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+        using var server = LiveFfmpeg.ServeHttpTs(port);
 
         using var source = OpenWhenReady($"http://127.0.0.1:{port}/cam.ts", new MediaSourceOptions());
 
@@ -147,6 +147,9 @@ internal sealed class LiveFfmpeg : IDisposable
     private LiveFfmpeg(Process process) => _process = process;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Serves the looped clip as live MPEG-TS over HTTP at http://127.0.0.1:PORT/cam.ts (one viewer at a time).</summary>
+    public static LiveFfmpeg ServeHttpTs(int port) => Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
 
     public static LiveFfmpeg Start(params string[] output)
     {

@@ -1,3 +1,4 @@
+using StreamFusion.Cli.Commands;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
@@ -40,7 +41,7 @@ public class ParallelDetectionTests
     private static InferenceSharing Sharing(int parallelRuns) => new(new SharedSessions(maxBatch: 1, parallelRuns: parallelRuns), null);
 
     private static IMediaSource Open() =>
-        new FirstVideoFrames(MediaSource.Open(TestAssets.Media("vtest_480x360.avi"), new MediaSourceOptions { Audio = false, Subtitles = false }), Frames);
+        new VisionBench.FirstFrames(MediaSource.Open(TestAssets.Media("vtest_480x360.avi"), new MediaSourceOptions { Audio = false, Subtitles = false }), Frames);
 
     private static async Task<List<FrameAnalysis>> RunStageAsync(VisionAnalyzer analyzer)
     {
@@ -67,16 +68,4 @@ public class ParallelDetectionTests
     private static string Describe(FrameAnalysis a) =>
         $"{a.FrameIndex}{(a.Carried ? " carried" : "")}: " + string.Join("; ", a.Objects.Select(o =>
             $"#{o.TrackId} {o.Detection.Label} {o.Detection.Box.X:F0},{o.Detection.Box.Y:F0},{o.Detection.Box.Width:F0},{o.Detection.Box.Height:F0}"));
-
-    private sealed class FirstVideoFrames(IMediaSource inner, int count) : IMediaSource
-    {
-        private int _frames;
-        public MediaUri Uri => inner.Uri;
-        public MediaInfo Info => inner.Info;
-        public DecodeStats Stats => inner.Stats;
-        public MediaItem? ReadNext() => _frames++ < count ? inner.ReadNext() : null;
-        public bool SkipNext(out MediaKind kind) => inner.SkipNext(out kind);
-        public void Interrupt() => inner.Interrupt();
-        public void Dispose() => inner.Dispose();
-    }
 }
