@@ -47,12 +47,14 @@ public sealed class CameraPipeline : IDisposable
         _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
-        // Drops happen where the slow consumers are: route only sorts items and never waits on a dropping edge, so
-        // its input never needs to drop, and a burst of audio chunks there cannot push out the frame before them.
+        // Drops happen where the slow consumers are: route only sorts items and never waits long, so its input never
+        // needs to drop, and a burst of audio chunks there cannot push out the frame before them. Live, the vision
+        // stage takes each frame at once and drops only among frames waiting for a detector: route may wait on it,
+        // and a burst of frames is gated whole instead of racing the stage's wake-up on a dropping edge.
         var decoded = _pipeline.AddEdge<MediaItem>("decode→route", Math.Max(capacity, MinAudioChunks), EdgePolicy.Wait);
         _pipeline.AddBlockingSource("decode", stop => _decode.Run(decoded, stop), decoded);
 
-        var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, policy);
+        var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, EdgePolicy.Wait);
         var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", Math.Max(capacity, MinAudioChunks), policy);
         _recordSink = fusion?.RecordSink;
         if (fusion is not null)
@@ -65,7 +67,7 @@ public sealed class CameraPipeline : IDisposable
         if (vision is not null)
         {
             analysed = _pipeline.AddEdge<FrameAnalysis>("vision→next", capacity, EdgePolicy.Wait);
-            _pipeline.AddStage("vision", abort => new VisionStage(vision).RunAsync(frames!, analysed, abort), analysed);
+            _pipeline.AddStage("vision", abort => new VisionStage(vision, policy == EdgePolicy.DropOldest ? capacity : null).RunAsync(frames!, analysed, abort), analysed);
         }
         if (audio is not null)
         {

@@ -11,33 +11,54 @@ namespace StreamFusion.Vision.Stage;
 internal sealed class DetectionWorkers : IDisposable
 {
     private readonly BlockingCollection<Job> _jobs = [];
-    private readonly SemaphoreSlim _free;
+    private readonly SemaphoreSlim? _free;
+    private readonly int _maxWaiting;
+    private readonly Action<VideoFrame>? _drop;
     private readonly Thread[] _threads;
 
-    public DetectionWorkers(VisionAnalyzer analyzer)
+    /// <param name="drop">
+    /// null: lossless, a frame waits for a free detector before it is taken. Otherwise live: a frame is taken at once,
+    /// and at most <paramref name="maxWaiting"/> frames wait for a detector; a new one pushes out the oldest waiting,
+    /// which goes to <paramref name="drop"/> and gets no detections.
+    /// </param>
+    public DetectionWorkers(VisionAnalyzer analyzer, Action<VideoFrame>? drop = null, int maxWaiting = 1)
     {
-        _free = new SemaphoreSlim(analyzer.Detectors, analyzer.Detectors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWaiting, 1);
+        (_drop, _maxWaiting) = (drop, maxWaiting);
+        if (drop is null) _free = new SemaphoreSlim(analyzer.Detectors, analyzer.Detectors);
         _threads = Enumerable.Range(0, analyzer.Detectors)
             .Select(detector => new Thread(() => Work(analyzer, detector)) { IsBackground = true, Name = $"detect-{detector}" }).ToArray();
         foreach (var thread in _threads) thread.Start();
     }
 
-    /// <summary>Waits for a free detector and hands it the frame, which it disposes once detected (or here, if cancelled).</summary>
-    /// <returns>the frame's detections, when they are done</returns>
-    public async ValueTask<Task<List<DetectedObject>>> SubmitAsync(VideoFrame frame, CancellationToken cancel)
+    /// <summary>Hands a detector the frame, which it disposes once detected (or here, if cancelled).</summary>
+    /// <returns>the frame's detections when they are done; null when the frame was dropped while it waited</returns>
+    public async ValueTask<Task<List<DetectedObject>?>> SubmitAsync(VideoFrame frame, CancellationToken cancel)
     {
-        try
-        {
-            await _free.WaitAsync(cancel).ConfigureAwait(false);
-        }
-        catch
-        {
-            frame.Dispose();
-            throw;
-        }
+        if (_free is null)
+            DropOldestWaiting();
+        else
+            try
+            {
+                await _free.WaitAsync(cancel).ConfigureAwait(false);
+            }
+            catch
+            {
+                frame.Dispose();
+                throw;
+            }
         var job = new Job(frame);
         _jobs.Add(job, CancellationToken.None);
         return job.Task;
+    }
+
+    private void DropOldestWaiting()
+    {
+        while (_jobs.Count >= _maxWaiting && _jobs.TryTake(out var oldest))
+        {
+            _drop!(oldest.Frame);
+            oldest.SetResult(null);
+        }
     }
 
     private void Work(VisionAnalyzer analyzer, int detector)
@@ -55,7 +76,7 @@ internal sealed class DetectionWorkers : IDisposable
             finally
             {
                 job.Frame.Dispose();
-                _free.Release();
+                _free?.Release();
             }
         }
     }
@@ -66,11 +87,11 @@ internal sealed class DetectionWorkers : IDisposable
         _jobs.CompleteAdding();
         foreach (var thread in _threads) thread.Join();
         _jobs.Dispose();
-        _free.Dispose();
+        _free?.Dispose();
     }
 
     /// <summary>Its awaiter never runs on a detector thread: the stage's end joins those threads.</summary>
-    private sealed class Job(VideoFrame frame) : TaskCompletionSource<List<DetectedObject>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Job(VideoFrame frame) : TaskCompletionSource<List<DetectedObject>?>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public VideoFrame Frame => frame;
     }

@@ -33,6 +33,16 @@ internal sealed class FrameDetector : IDisposable
         }
     }
 
+    /// <summary>
+    /// One detection on a blank frame: ONNX Runtime sets up its buffers on a session's first runs and .NET compiles
+    /// the frame path on first use, together some 100 ms that would otherwise delay (live: drop) a camera's first frames.
+    /// </summary>
+    public void WarmUp()
+    {
+        var size = _detector.InputSize;
+        _detector.Detect(new byte[size * size * 3], size, size);
+    }
+
     public List<DetectedObject> Detect(ReadOnlySpan<byte> bgr, int width, int height)
     {
         var detections = _detector.Detect(bgr, width, height);

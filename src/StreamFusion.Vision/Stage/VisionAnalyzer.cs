@@ -52,6 +52,7 @@ public sealed class VisionAnalyzer : IDisposable
             // With batching, a second frame in flight lets one camera fill batches and overlaps its preprocessing.
             var wanted = Math.Min(MaxDetectors, first.Batching ? Math.Max(2, first.ParallelRuns) : first.ParallelRuns);
             while (detectors.Count < wanted) detectors.Add(FrameDetector.Load(settings, warn, sessions));
+            foreach (var detector in detectors) detector.WarmUp();
             return new VisionAnalyzer([.. detectors], settings, sharing.Budget, camera);
         }
         catch

@@ -11,18 +11,30 @@ namespace StreamFusion.Vision.Stage;
 /// with the tracks still open. Frames are gated in order, detected up to <see cref="VisionAnalyzer.Detectors"/> at
 /// a time, and tracked and written in order as soon as each is done.
 /// </summary>
-public sealed class VisionStage(VisionAnalyzer analyzer)
+/// <param name="waitingPerDetector">
+/// null: lossless, a frame waits for a detector (replay). Otherwise live: the stage takes frames as they come and
+/// never waits, so a burst of frames cannot push out the ones the gate picks. Of the frames waiting for a detector,
+/// at most this many per detector are kept, the newest; the others are dropped, as are frames arriving while the
+/// output is stalled. A dropped frame gets no analysis and is counted with the input edge's drops.
+/// </param>
+public sealed class VisionStage(VisionAnalyzer analyzer, int? waitingPerDetector = null)
 {
     /// <summary>A frame on its way: its detections to come, or none when it was not detected (its objects are carried).</summary>
-    private sealed record Pending(Task<List<DetectedObject>>? Detection, double Pts, long Index, int Width, int Height);
+    private sealed record Pending(Task<List<DetectedObject>?>? Detection, double Pts, long Index, int Width, int Height);
+
+    /// <summary>
+    /// Frames between gating and output, most of them skipped frames waiting for an earlier detection so they go out
+    /// in order (a few bytes each; their pixels are released): room for seconds of a burst, yet a stalled output
+    /// stops the input (or drops it, live).
+    /// </summary>
+    private const int MaxFramesInStage = 1024;
 
     public async Task RunAsync(PipelineEdge<MediaItem> input, PipelineEdge<FrameAnalysis> output, CancellationToken abort)
     {
-        using var workers = new DetectionWorkers(analyzer);
+        using var workers = waitingPerDetector is { } waiting ? new DetectionWorkers(analyzer, input.Drop, waiting * analyzer.Detectors) : new DetectionWorkers(analyzer);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        // Bounded by the detectors: a frame waits for one before it is queued here.
-        var ordered = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var read = CancelOthersOnError(ReadAsync(input, ordered.Writer, workers, failed.Token), failed);
+        var ordered = Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxFramesInStage) { SingleReader = true, SingleWriter = true });
+        var read = CancelOthersOnError(ReadAsync(input, ordered, workers, failed.Token), failed);
         var emit = CancelOthersOnError(EmitAsync(ordered.Reader, output, failed.Token), failed);
         try
         {
@@ -37,7 +49,7 @@ public sealed class VisionStage(VisionAnalyzer analyzer)
         }
     }
 
-    private async Task ReadAsync(PipelineEdge<MediaItem> input, ChannelWriter<Pending> ordered, DetectionWorkers workers, CancellationToken cancel)
+    private async Task ReadAsync(PipelineEdge<MediaItem> input, Channel<Pending> ordered, DetectionWorkers workers, CancellationToken cancel)
     {
         try
         {
@@ -48,16 +60,21 @@ public sealed class VisionStage(VisionAnalyzer analyzer)
                     item.Dispose();
                     continue;
                 }
+                if (waitingPerDetector is not null && ordered.Reader.Count >= MaxFramesInStage)
+                {
+                    input.Drop(frame);
+                    continue;
+                }
                 var (pts, index, width, height) = (frame.Pts, frame.Index, frame.Width, frame.Height);
-                Task<List<DetectedObject>>? detection = null;
+                Task<List<DetectedObject>?>? detection = null;
                 if (analyzer.Admit(frame.Pixels.Span, width, height, pts)) detection = await workers.SubmitAsync(frame, cancel).ConfigureAwait(false);
                 else frame.Dispose();
-                ordered.TryWrite(new Pending(detection, pts, index, width, height));
+                await ordered.Writer.WriteAsync(new Pending(detection, pts, index, width, height), cancel).ConfigureAwait(false);
             }
         }
         finally
         {
-            ordered.TryComplete();
+            ordered.Writer.TryComplete();
         }
     }
 
@@ -68,9 +85,13 @@ public sealed class VisionStage(VisionAnalyzer analyzer)
         await foreach (var frame in ordered.ReadAllAsync(cancel).ConfigureAwait(false))
         {
             (lastPts, width, height) = (frame.Pts, frame.Width, frame.Height);
-            var analysis = frame.Detection is null
-                ? analyzer.Carry(frame.Pts, frame.Index, frame.Width, frame.Height)
-                : analyzer.Track(await frame.Detection.ConfigureAwait(false), frame.Pts, frame.Index, frame.Width, frame.Height);
+            FrameAnalysis analysis;
+            if (frame.Detection is null)
+                analysis = analyzer.Carry(frame.Pts, frame.Index, frame.Width, frame.Height);
+            else if (await frame.Detection.ConfigureAwait(false) is { } detections)
+                analysis = analyzer.Track(detections, frame.Pts, frame.Index, frame.Width, frame.Height);
+            else
+                continue;
             await output.WriteAsync(analysis, cancel).ConfigureAwait(false);
         }
         await output.WriteAsync(analyzer.Finish(lastPts, width, height), cancel).ConfigureAwait(false);

@@ -142,30 +142,66 @@ public class NetworkSourceTests
 /// </summary>
 internal sealed class LiveFfmpeg : IDisposable
 {
-    private readonly Process _process;
+    private readonly string[] _output;
+    private readonly bool _restart;
+    private readonly object _lock = new();
+    private readonly List<Process> _exited = [];
+    private Process _process;
+    private bool _disposed;
 
-    private LiveFfmpeg(Process process) => _process = process;
+    private LiveFfmpeg(string[] output, bool restart)
+    {
+        (_output, _restart) = (output, restart);
+        _process = Launch();
+    }
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Serves the looped clip as live MPEG-TS over HTTP at http://127.0.0.1:PORT/cam.ts (one viewer at a time).</summary>
-    public static LiveFfmpeg ServeHttpTs(int port) => Start("-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts");
+    /// <summary>
+    /// Serves the looped clip as live MPEG-TS over HTTP at http://127.0.0.1:PORT/cam.ts, one viewer at a time. Like a
+    /// camera, it takes the next viewer when one leaves: ffmpeg's listener serves one and exits, so it is started again.
+    /// </summary>
+    public static LiveFfmpeg ServeHttpTs(int port) => new(["-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts"], restart: true);
 
-    public static LiveFfmpeg Start(params string[] output)
+    public static LiveFfmpeg Start(params string[] output) => new(output, restart: false);
+
+    private Process Launch()
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", TestAssets.Media("grid_swwp2s.mpg"), "-c", "copy", "-an" }.Concat(output))
+        foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", TestAssets.Media("grid_swwp2s.mpg"), "-c", "copy", "-an" }.Concat(_output))
             info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = _restart };
         process.ErrorDataReceived += (_, _) => { };
+        if (_restart) process.Exited += (_, _) => Relaunch();
+        process.Start();
         process.BeginErrorReadLine();
-        return new LiveFfmpeg(process);
+        return process;
+    }
+
+    private void Relaunch()
+    {
+        Thread.Sleep(100); // an ffmpeg that cannot start at all is not restarted in a tight loop
+        // Called from the exited process's own event: that process is disposed with the others at the end.
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _exited.Add(_process);
+            _process = Launch();
+        }
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(5000);
-        _process.Dispose();
+        // Not under the lock: waiting for an exit raises the Exited event, whose handler may be waiting for the lock.
+        Process[] processes;
+        lock (_lock)
+        {
+            _disposed = true;
+            processes = [.. _exited, _process];
+        }
+        var current = processes[^1];
+        if (!current.HasExited) current.Kill(entireProcessTree: true);
+        current.WaitForExit(5000);
+        foreach (var process in processes) process.Dispose();
     }
 }

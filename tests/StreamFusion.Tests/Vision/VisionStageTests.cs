@@ -9,8 +9,11 @@ using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Tests.Vision;
 
-/// <summary>The vision stage detecting several frames at once gives what one frame at a time gives, in frame order.</summary>
-public class ParallelDetectionTests
+/// <summary>
+/// The vision stage: detecting several frames at once gives what one frame at a time gives, in frame order; live, a
+/// burst of frames drops only frames waiting for a detector.
+/// </summary>
+public class VisionStageTests
 {
     private const int Frames = 80;
 
@@ -29,7 +32,7 @@ public class ParallelDetectionTests
                 using (frame)
                     expected.Add(oneAtATime.Analyze(frame.Pixels.Span, frame.Width, frame.Height, frame.Pts, frame.Index)
                                  ?? oneAtATime.Carry(frame.Pts, frame.Index, frame.Width, frame.Height));
-        var actual = await RunStageAsync(parallel);
+        var actual = await RunStageAsync(new VisionStage(parallel), new PipelineEdge<MediaItem>("in", 4, EdgePolicy.Wait));
 
         Assert.Equal(Frames, expected.Count);
         Assert.True(actual[^1].EndOfStream);
@@ -38,14 +41,37 @@ public class ParallelDetectionTests
         Assert.Contains(expected, a => a.Objects.Count > 2);
     }
 
+    [Fact]
+    public async Task A_live_burst_drops_only_frames_waiting_for_the_detector_the_oldest_first()
+    {
+        // A detector far slower than the burst: 80 frames (8 s of media) arrive at once while one detection takes 60 ms.
+        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
+            new MotionSettings(DetectFps: 5, MotionGating: false), new TrackerSettings(), SimulatedDelay: TimeSpan.FromMilliseconds(60));
+        using var analyzer = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
+        var input = new PipelineEdge<MediaItem>("in", 2, EdgePolicy.Wait);
+
+        var analyses = (await RunStageAsync(new VisionStage(analyzer, waitingPerDetector: 2), input)).SkipLast(1).ToList();
+
+        // At 10 fps and 5 detections/s the gate picks the even frames; the odd ones are carried, none of them lost.
+        var admitted = Enumerable.Range(0, Frames / 2).Select(i => 2L * i).ToList();
+        var carried = analyses.Where(a => a.Carried).Select(a => a.FrameIndex).ToList();
+        var detected = analyses.Where(a => !a.Carried).Select(a => a.FrameIndex).ToList();
+        Assert.Equal(Enumerable.Range(0, Frames / 2).Select(i => 2L * i + 1), carried);
+        Assert.Equal(analyses.Select(a => a.FrameIndex).Order(), analyses.Select(a => a.FrameIndex));
+        Assert.Subset(admitted.ToHashSet(), detected.ToHashSet());
+        // The newest frames waiting (as many as may wait) are detected; the frames dropped are counted on the input edge.
+        Assert.Equal(admitted.TakeLast(2), detected.TakeLast(2));
+        Assert.InRange(detected.Count, 3, admitted.Count - 1);
+        Assert.Equal(admitted.Count - detected.Count, input.Dropped);
+    }
+
     private static InferenceSharing Sharing(int parallelRuns) => new(new SharedSessions(maxBatch: 1, parallelRuns: parallelRuns), null);
 
     private static IMediaSource Open() =>
         new VisionBench.FirstFrames(MediaSource.Open(TestAssets.Media("vtest_480x360.avi"), new MediaSourceOptions { Audio = false, Subtitles = false }), Frames);
 
-    private static async Task<List<FrameAnalysis>> RunStageAsync(VisionAnalyzer analyzer)
+    private static async Task<List<FrameAnalysis>> RunStageAsync(VisionStage stage, PipelineEdge<MediaItem> input)
     {
-        var input = new PipelineEdge<MediaItem>("in", 4, EdgePolicy.Wait);
         var output = new PipelineEdge<FrameAnalysis>("out", 4, EdgePolicy.Wait);
         var feed = Task.Run(async () =>
         {
@@ -53,14 +79,14 @@ public class ParallelDetectionTests
             while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
             input.Complete();
         });
-        var stage = Task.Run(async () =>
+        var run = Task.Run(async () =>
         {
-            await new VisionStage(analyzer).RunAsync(input, output, CancellationToken.None);
+            await stage.RunAsync(input, output, CancellationToken.None);
             output.Complete();
         });
         var analyses = new List<FrameAnalysis>();
         await foreach (var analysis in output.Reader.ReadAllAsync()) analyses.Add(analysis);
-        await Task.WhenAll(feed, stage);
+        await Task.WhenAll(feed, run);
         return analyses;
     }
 
