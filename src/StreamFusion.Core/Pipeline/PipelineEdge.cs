@@ -39,8 +39,6 @@ public sealed class PipelineEdge<T> : IPipelineEdge
     }
 
     public string Name { get; }
-    public EdgePolicy Policy => _policy;
-    public int Capacity => _capacity;
     public ChannelReader<T> Reader => _channel.Reader;
     public long Dropped => Interlocked.Read(ref _dropped);
     public EdgeCounters Counters => new(Name, _policy, _capacity, Interlocked.Read(ref _written), Dropped, _channel.Reader.Count);
@@ -63,8 +61,8 @@ public sealed class PipelineEdge<T> : IPipelineEdge
     public void Complete() => _channel.Writer.TryComplete();
 
     /// <summary>
-    /// The consumer drops (and disposes) an item it read but let wait behind slower work: on a dropping edge, a stage
-    /// may take items as they come and drop among them by its own rule. Counted with the edge's drops.
+    /// The consumer drops (and disposes) an item it read: a stage that takes items as they come may drop among them
+    /// by its own rule (live vision drops frames left waiting for a detector). Counted with the edge's drops.
     /// </summary>
     public void Drop(T item) => OnDropped(item);
 
