@@ -5,7 +5,7 @@
 # detections and frames per second sustained after the first 2 minutes (or the first sample), drops and state,
 # and capture→broker-ack latency.
 #   tests/soak/live_cameras.sh [minutes=10] [cameras=4]
-# CAPACITY=N sets the drop-oldest edges' capacity (default 2, as `streamfusion live`).
+# CAPACITY=N sets queues.capacity, drop-oldest (default 2, as `streamfusion live`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}

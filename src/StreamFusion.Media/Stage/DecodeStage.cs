@@ -85,6 +85,7 @@ public sealed class DecodeStage
         finally
         {
             _reading = false;
+            pacer.DisposeHeld(); // what was read but not delivered: stopped, aborted or failed while writing
         }
     }
 
@@ -99,7 +100,6 @@ public sealed class DecodeStage
             }
             catch (MediaAbortedException aborted)
             {
-                pacer.DisposeHeld();
                 return stop.IsCancellationRequested ? null : _stalled ? new MediaNetworkException($"{source.Uri.Redacted}: stalled") : aborted;
             }
             catch (MediaException error)
@@ -116,12 +116,11 @@ public sealed class DecodeStage
             pacer.Hold(item);
             if (!DeliverHeld(output, pacer, item.Pts, stop)) return null;
         }
-        pacer.DisposeHeld();
         return null;
     }
 
     /// <summary>Writes the held items that are ready once <paramref name="readPts"/> has been read, each when due.</summary>
-    /// <returns>false when stopped meanwhile (the held items are released)</returns>
+    /// <returns>false when stopped meanwhile</returns>
     private bool DeliverHeld(PipelineEdge<MediaItem> output, Pacer pacer, double readPts, CancellationToken stop)
     {
         while (pacer.NextBefore(readPts) is { } item)
@@ -131,7 +130,6 @@ public sealed class DecodeStage
                 if (!pacer.Wait(item.Pts, stop))
                 {
                     item.Dispose();
-                    pacer.DisposeHeld();
                     return false;
                 }
                 // Captured when delivered: for a paced replay, when a live camera would have sent it.
@@ -142,7 +140,6 @@ public sealed class DecodeStage
             catch
             {
                 item.Dispose();
-                pacer.DisposeHeld();
                 throw;
             }
         }

@@ -45,10 +45,6 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
         }
     }
 
-    /// <summary>
-    /// One input whose only free dimension is the first (the batch), one output: frames can run together. (ONNX
-    /// Runtime may still report the output's declared batch of 1 for an edited model; the output follows the input.)
-    /// </summary>
     /// <summary>On a CPU by default: as many single-threaded runs as cores (fewer when each run takes several threads).</summary>
     public static int CpuParallelRuns(int intraOpThreads) =>
         intraOpThreads == 0 ? 1 : Math.Max(1, Environment.ProcessorCount / intraOpThreads);
@@ -64,6 +60,11 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
         return new OnnxModel(model.Session, model.Provider, model.Path, new RunSlots(runs)) { Batcher = batchable ? Batcher(model, batch) : null };
     }
 
+    /// <summary>
+    /// A batcher of up to <paramref name="batch"/> frames, for a model with one input whose only free dimension is the
+    /// first (the batch) and one output; else null. (ONNX Runtime may still report the output's declared batch of 1
+    /// for an edited model; the output follows the input.)
+    /// </summary>
     private BatchRunner? Batcher(OnnxModel model, int batch)
     {
         if (batch < 2 || model.Session.InputMetadata.Count != 1 || model.Session.OutputMetadata.Count != 1) return null;
