@@ -25,18 +25,27 @@ public static partial class PipelineBench
 {
     private sealed record Result(string Name, double Fps, double? RecordsPerSecond = null, double? CpuPercent = null, double? PeakRssMb = null);
 
+    /// <summary>One round: the decode and inference limits, then the whole pipeline right after them.</summary>
+    private sealed record Round(VisionBench.Run SideBySide, VisionBench.Run? Split, Result Pipeline, double DecodeFps)
+    {
+        private double InferenceLimit => Math.Max(SideBySide.Fps, Split?.Fps ?? 0);
+        public double OverLimit => Pipeline.Fps / Math.Min(DecodeFps, InferenceLimit);
+        public double OverSharedCores => Pipeline.Fps * (1 / DecodeFps + 1 / InferenceLimit);
+    }
+
     public static Command Create(GlobalOptions globals)
     {
         var file = new Argument<string>("file") { Description = "footage for every run", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
-        var frames = new Option<int>("--frames") { Description = "model runs per inference-only measurement (median of 3 rounds)", DefaultValueFactory = _ => 600 };
+        var frames = new Option<int>("--frames") { Description = "model runs per inference-only measurement (one per round)", DefaultValueFactory = _ => 600 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run, runs side by side (the pipeline uses the same)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "print the results as JSON" };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the Python baseline" };
         var liveSeconds = new Option<double>("--live-seconds") { Description = "length of the real-time run for latency (0 skips it)", DefaultValueFactory = _ => 60 };
         var loops = new Option<int>("--loops") { Description = "the whole pipeline replays the footage this many times back to back, so start-up is a small part of the run", DefaultValueFactory = _ => 3 };
+        var roundCount = new Option<int>("--rounds") { Description = "rounds of inference limits then whole pipeline; medians are reported, ratios with every round's", DefaultValueFactory = _ => 3 };
         var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
         {
-            file, frames, threads, json, noBaseline, liveSeconds, loops,
+            file, frames, threads, json, noBaseline, liveSeconds, loops, roundCount,
         };
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
         {
@@ -47,40 +56,42 @@ public static partial class PipelineBench
             broker.CreateTopic("streamfusion.detections");
             broker.CreateTopic("baseline.detections");
 
-            var decode = BenchCommand.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
             // The limit is the faster of the pipeline's setting and one run split over every core (same threads in all).
             var runs = SharedSessions.CpuParallelRuns(parse.GetValue(threads));
-            // Three alternating rounds, medians: on a shared machine a single short run is at the mercy of its neighbours.
             var count = Math.Max(10, parse.GetValue(frames));
-            var (sideBySide, split) = (new List<VisionBench.Run>(), new List<VisionBench.Run>());
-            for (var round = 0; round < 3; round++)
+            var loopCount = Math.Max(1, parse.GetValue(loops));
+            using var workspace = new BenchWorkspace();
+            var footage = workspace.Looped(path, loopCount);
+            // Rounds alternate the limits with the pipeline and each round's ratios use its own limits: on a shared
+            // machine, runs minutes apart see different neighbours.
+            var rounds = new List<Round>();
+            for (var round = 0; round < Math.Max(1, parse.GetValue(roundCount)); round++)
             {
-                sideBySide.Add(VisionBench.InferenceOnly(path, count, vision, runs));
-                if (runs > 1) split.Add(VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1));
+                var decode = BenchCommand.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
+                var sideBySide = VisionBench.InferenceOnly(path, count, vision, runs);
+                var split = runs > 1 ? VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1) : null;
+                rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, parse.GetValue(threads)), decode.Fps));
             }
-            var inference = VisionBench.Median(sideBySide);
-            var oneRun = runs == 1 ? null : VisionBench.Median(split);
             var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
-            var pipeline = WholePipeline(path, Math.Max(1, parse.GetValue(loops)), broker.BootstrapServers, parse.GetValue(threads));
             var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
-            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(path, broker.BootstrapServers, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
+            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(workspace, path, broker.BootstrapServers, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
 
-            var inferenceLimit = Math.Max(inference.Fps, oneRun?.Fps ?? 0);
+            var pipeline = rounds.OrderBy(r => r.Pipeline.Fps).ElementAt(rounds.Count / 2).Pipeline;
             var results = new List<Result>
             {
-                new("decode only (shim → BGR24)", decode.Fps),
-                new($"inference only, {runs} run(s) at once × {parse.GetValue(threads)} thread(s) (pipeline's)", inference.Fps),
+                new("decode only (shim → BGR24)", Median([.. rounds.Select(r => r.DecodeFps)])),
+                new($"inference only, {runs} run(s) at once × {parse.GetValue(threads)} thread(s) (pipeline's)", VisionBench.Median([.. rounds.Select(r => r.SideBySide)]).Fps),
             };
-            if (oneRun is not null) results.Add(new($"inference only, 1 run × {Environment.ProcessorCount} threads", oneRun.Fps));
-            results.Add(pipeline);
+            if (runs > 1) results.Add(new($"inference only, 1 run × {Environment.ProcessorCount} threads", VisionBench.Median([.. rounds.Select(r => r.Split!)]).Fps));
+            results.Add(pipeline with { Name = $"whole pipeline ({loopCount}x the footage; every frame, audio, Kafka)" });
             if (baseline is not null) results.Add(baseline);
-            var ratios = new Dictionary<string, double>
+            var ratios = new Dictionary<string, double[]>
             {
-                ["pipeline / min(decode, inference)"] = pipeline.Fps / Math.Min(decode.Fps, inferenceLimit),
+                ["pipeline / min(decode, inference)"] = [.. rounds.Select(r => r.OverLimit)],
                 // On a CPU, decode and inference take turns on the same cores: together they bound the pipeline lower.
-                ["pipeline / decode and inference on the same cores"] = pipeline.Fps * (1 / decode.Fps + 1 / inferenceLimit),
+                ["pipeline / decode and inference on the same cores"] = [.. rounds.Select(r => r.OverSharedCores)],
             };
-            if (baseline is not null) ratios["pipeline / python baseline"] = pipeline.Fps / baseline.Fps;
+            if (baseline is not null) ratios["pipeline / python baseline"] = [.. rounds.Select(r => r.Pipeline.Fps / baseline.Fps)];
             Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, parse.GetValue(json));
             return ExitCodes.Ok;
         }));
@@ -96,64 +107,58 @@ public static partial class PipelineBench
     }
 
     /// <summary>
-    /// `streamfusion run` as its own process, detecting every frame of the footage played <paramref name="loops"/>
-    /// times (one file, stream-copied by ffmpeg); CPU and peak RSS read from /proc while it runs.
+    /// `streamfusion run` as its own process, detecting every frame of the footage; CPU and peak RSS read from /proc
+    /// while it runs.
     /// </summary>
-    private static Result WholePipeline(string path, int loops, string bootstrap, int threads)
+    private static Result WholePipeline(BenchWorkspace workspace, string footage, string bootstrap, int threads)
     {
-        var folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
-        try
-        {
-            var config = BenchConfig(folder, Looped(path, loops, folder), bootstrap, threads, pace: "fast");
-            var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config]);
-            var summary = Summary().Match(stdout);
-            var published = Published().Match(stdout);
-            if (!summary.Success || !published.Success) throw new InvalidOperationException($"the pipeline run printed no summary:\n{stdout}");
-            var seconds = Number(summary.Groups["seconds"]);
-            return new Result($"whole pipeline ({loops}x the footage; every frame, audio, Kafka)", Number(summary.Groups["frames"]) / seconds,
-                Number(published.Groups["records"]) / seconds, cpuPercent, peakRss / 1e6);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var config = BenchConfig(workspace.NewRunFolder(), footage, bootstrap, threads, pace: "fast");
+        var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config]);
+        var summary = Summary().Match(stdout);
+        var published = Published().Match(stdout);
+        if (!summary.Success || !published.Success) throw new InvalidOperationException($"the pipeline run printed no summary:\n{stdout}");
+        var seconds = Number(summary.Groups["seconds"]);
+        return new Result("whole pipeline", Number(summary.Groups["frames"]) / seconds, Number(published.Groups["records"]) / seconds, cpuPercent, peakRss / 1e6);
     }
 
-    private static string Looped(string path, int loops, string folder)
+    /// <summary>A temporary folder for the runs' configs, spools and the looped footage; deleted at the end.</summary>
+    private sealed class BenchWorkspace : IDisposable
     {
-        if (loops == 1) return path;
-        var looped = Path.Combine(folder, "looped" + Path.GetExtension(path));
-        try
+        private readonly string _folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
+        private int _runs;
+
+        public string NewRunFolder() => Directory.CreateDirectory(Path.Combine(_folder, $"run-{++_runs}")).FullName;
+
+        /// <summary>The footage played <paramref name="loops"/> times back to back (one file, stream-copied by ffmpeg).</summary>
+        public string Looped(string path, int loops)
         {
-            RunMeasured("ffmpeg", ["-v", "error", "-y", "-stream_loop", (loops - 1).ToString(CultureInfo.InvariantCulture), "-i", path, "-c", "copy", looped]);
-            return looped;
+            if (loops == 1) return path;
+            var looped = Path.Combine(_folder, "looped" + Path.GetExtension(path));
+            try
+            {
+                RunMeasured("ffmpeg", ["-v", "error", "-y", "-stream_loop", (loops - 1).ToString(CultureInfo.InvariantCulture), "-i", path, "-c", "copy", looped]);
+                return looped;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                Console.Error.WriteLine($"bench: could not loop the footage with ffmpeg ({e.Message.Split('\n')[0]}); the pipeline plays it once");
+                return path;
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            Console.Error.WriteLine($"bench: could not loop the footage with ffmpeg ({e.Message.Split('\n')[0]}); the pipeline plays it once");
-            return path;
-        }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
     }
 
     /// <summary>
     /// The same pipeline paced at the footage's real rate (a live camera, drop-oldest edges), stopped after the given
     /// time: capture of each window's end → broker acknowledgement, p50/p95/p99 in milliseconds.
     /// </summary>
-    private static (double P50, double P95, double P99)? LiveLatency(string path, string bootstrap, int threads, TimeSpan length)
+    private static (double P50, double P95, double P99)? LiveLatency(BenchWorkspace workspace, string path, string bootstrap, int threads, TimeSpan length)
     {
-        var folder = Directory.CreateTempSubdirectory("streamfusion-bench-").FullName;
-        try
-        {
-            var config = BenchConfig(folder, path, bootstrap, threads, pace: "realtime");
-            var (stdout, _, _) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config], stopAfter: length);
-            var latency = AckLatency().Match(stdout);
-            if (!latency.Success) return null;
-            return (Number(latency.Groups["p50"]), Number(latency.Groups["p95"]), Number(latency.Groups["p99"]));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var config = BenchConfig(workspace.NewRunFolder(), path, bootstrap, threads, pace: "realtime");
+        var (stdout, _, _) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config], stopAfter: length);
+        var latency = AckLatency().Match(stdout);
+        return latency.Success ? (Number(latency.Groups["p50"]), Number(latency.Groups["p95"]), Number(latency.Groups["p99"])) : null;
     }
 
     /// <summary>One camera on the footage; vision on every frame the pace delivers, audio, Kafka to the bench broker.</summary>
@@ -221,7 +226,7 @@ public static partial class PipelineBench
         return (stdout.Result, 100 * cpuTicks / ticksPerSecond / clock.Elapsed.TotalSeconds, peak);
     }
 
-    private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double> ratios,
+    private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double[]> ratios,
         (double P50, double P95, double P99)? live, bool json)
     {
         if (json)
@@ -231,7 +236,8 @@ public static partial class PipelineBench
                 file, cores = Environment.ProcessorCount, mfcc_real_time_factor = Math.Round(mfccRealTime),
                 live_capture_to_ack_ms = live is { } l ? new { p50 = l.P50, p95 = l.P95, p99 = l.P99 } : null,
                 runs = results.Select(r => new { name = r.Name, fps = Math.Round(r.Fps, 1), records_per_second = r.RecordsPerSecond, cpu_percent = r.CpuPercent, peak_rss_mb = r.PeakRssMb }),
-                ratios = ratios.ToDictionary(r => r.Key, r => Math.Round(r.Value, 3)),
+                ratios = ratios.ToDictionary(r => r.Key, r => Math.Round(Median(r.Value), 3)),
+                ratio_rounds = ratios.ToDictionary(r => r.Key, r => r.Value.Select(v => Math.Round(v, 3))),
             }));
             return;
         }
@@ -241,11 +247,15 @@ public static partial class PipelineBench
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Name,-60} {r.Fps,9:F1} {Cell(r.RecordsPerSecond, "F1"),10} {Cell(r.CpuPercent, "F0"),7} {Cell(r.PeakRssMb, "F0"),12}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MFCC alone: {mfccRealTime:F0}x real time (one thread)"));
-        foreach (var (name, value) in ratios) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:F2}x"));
+        foreach (var (name, values) in ratios)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {Median(values):F2}x{(values.Length > 1 ? $" (median of {values.Length} rounds: {string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))})" : "")}"));
         if (live is { } latency)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"live (real-time pace, drop-oldest): capture→ack p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms"));
     }
+
+    private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
 
     private static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 

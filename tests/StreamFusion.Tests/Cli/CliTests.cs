@@ -80,7 +80,7 @@ public class CliTests
     [Fact]
     public void Bench_pipeline_measures_the_limits_and_the_whole_pipeline_in_one_run()
     {
-        var result = Processes.Cli("bench", "pipeline", TestAssets.Media("grid_swwp2s.mpg"), "--frames", "10", "--no-baseline", "--json");
+        var result = Processes.Cli("bench", "pipeline", TestAssets.Media("grid_swwp2s.mpg"), "--frames", "10", "--rounds", "2", "--no-baseline", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
@@ -92,6 +92,10 @@ public class CliTests
         var pipeline = runs.Single(r => r.Key.StartsWith("whole pipeline")).Value;
         Assert.True(pipeline.GetProperty("records_per_second").GetDouble() > 0 && pipeline.GetProperty("peak_rss_mb").GetDouble() > 50);
         Assert.True(json.RootElement.GetProperty("ratios").GetProperty("pipeline / min(decode, inference)").GetDouble() > 0);
+        // every round's own ratio, limits measured right before its pipeline run
+        var rounds = json.RootElement.GetProperty("ratio_rounds").GetProperty("pipeline / min(decode, inference)").EnumerateArray().Select(r => r.GetDouble()).ToList();
+        Assert.Equal(2, rounds.Count);
+        Assert.All(rounds, r => Assert.True(r > 0));
         Assert.True(json.RootElement.GetProperty("mfcc_real_time_factor").GetDouble() > 1);
         var live = json.RootElement.GetProperty("live_capture_to_ack_ms"); // the 3 s clip at its real rate
         Assert.True(live.GetProperty("p99").GetDouble() >= live.GetProperty("p50").GetDouble() && live.GetProperty("p50").GetDouble() > 0);
