@@ -51,36 +51,38 @@ public static partial class PipelineBench
         {
             var assets = globals.Locator(parse);
             var path = await assets.ResolveUriAsync(parse.GetValue(file)!, cancellation);
-            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = parse.GetValue(threads) }.ResolveAsync(assets, cancellation);
+            var threadCount = parse.GetValue(threads);
+            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = threadCount }.ResolveAsync(assets, cancellation);
             using var broker = new EmbeddedBroker();
             broker.CreateTopic("streamfusion.detections");
             broker.CreateTopic("baseline.detections");
 
             // The limit is the faster of the pipeline's setting and one run split over every core (same threads in all).
-            var runs = SharedSessions.CpuParallelRuns(parse.GetValue(threads));
+            var runs = SharedSessions.CpuParallelRuns(threadCount);
             var count = Math.Max(10, parse.GetValue(frames));
             var loopCount = Math.Max(1, parse.GetValue(loops));
+            var roundsWanted = Math.Max(1, parse.GetValue(roundCount));
             using var workspace = new BenchWorkspace();
             var footage = workspace.Looped(path, loopCount);
             // Rounds alternate the limits with the pipeline and each round's ratios use its own limits: on a shared
             // machine, runs minutes apart see different neighbours.
             var rounds = new List<Round>();
-            for (var round = 0; round < Math.Max(1, parse.GetValue(roundCount)); round++)
+            for (var round = 0; round < roundsWanted; round++)
             {
                 var decode = BenchCommand.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
                 var sideBySide = VisionBench.InferenceOnly(path, count, vision, runs);
                 var split = runs > 1 ? VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1) : null;
-                rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, parse.GetValue(threads)), decode.Fps));
+                rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, threadCount), decode.Fps));
             }
             var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
             var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
-            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(workspace, path, broker.BootstrapServers, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
+            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(workspace, path, broker.BootstrapServers, threadCount, TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
 
-            var pipeline = rounds.OrderBy(r => r.Pipeline.Fps).ElementAt(rounds.Count / 2).Pipeline;
+            var pipeline = VisionBench.MedianBy(rounds, r => r.Pipeline.Fps).Pipeline;
             var results = new List<Result>
             {
-                new("decode only (shim → BGR24)", Median([.. rounds.Select(r => r.DecodeFps)])),
-                new($"inference only, {runs} run(s) at once × {parse.GetValue(threads)} thread(s) (pipeline's)", VisionBench.Median([.. rounds.Select(r => r.SideBySide)]).Fps),
+                new("decode only (shim → BGR24)", VisionBench.MedianBy(rounds, r => r.DecodeFps).DecodeFps),
+                new($"inference only, {runs} run(s) at once × {threadCount} thread(s) (pipeline's)", VisionBench.Median([.. rounds.Select(r => r.SideBySide)]).Fps),
             };
             if (runs > 1) results.Add(new($"inference only, 1 run × {Environment.ProcessorCount} threads", VisionBench.Median([.. rounds.Select(r => r.Split!)]).Fps));
             results.Add(pipeline with { Name = $"whole pipeline ({loopCount}x the footage; every frame, audio, Kafka)" });
@@ -255,7 +257,7 @@ public static partial class PipelineBench
                 $"live (real-time pace, drop-oldest): capture→ack p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms"));
     }
 
-    private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
+    private static double Median(double[] values) => VisionBench.MedianBy(values, v => v);
 
     private static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 

@@ -76,7 +76,10 @@ public static class VisionBench
         public double Fps => Frames / Seconds;
     }
 
-    internal static Run Median(List<Run> runs) => runs.OrderBy(r => r.Fps).ElementAt(runs.Count / 2);
+    internal static Run Median(List<Run> runs) => MedianBy(runs, r => r.Fps);
+
+    /// <summary>The middle item by the key (the upper one of an even count).</summary>
+    internal static T MedianBy<T>(IReadOnlyCollection<T> items, Func<T, double> key) => items.OrderBy(key).ElementAt(items.Count / 2);
 
     /// <summary>
     /// ONNX Runtime alone: <paramref name="runs"/> detectors sharing one session, each with its own preprocessed

@@ -40,7 +40,8 @@ public class PipelineEdgeTests
             edge.Complete();
         });
         var expected = 0;
-        await foreach (var item in edge.Reader.ReadAllAsync().WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var item in edge.Reader.ReadAllAsync(timeout.Token))
         {
             Assert.Equal(expected++, item);
             if (item % 97 == 0) await Task.Yield();
