@@ -11,21 +11,28 @@ namespace StreamFusion.Vision.Stage;
 internal sealed class DetectionWorkers : IDisposable
 {
     private readonly BlockingCollection<Job> _jobs = [];
-    private readonly SemaphoreSlim? _free;
+    private readonly SemaphoreSlim? _room;
     private readonly int _maxWaiting;
     private readonly Action<VideoFrame>? _drop;
     private readonly Thread[] _threads;
 
+    /// <summary>
+    /// Lossless, each detector has this many frames queued behind the one it runs: a detector that finishes takes
+    /// its next frame at once instead of sleeping until the stage's reader has woken, gated and handed one over.
+    /// </summary>
+    private const int QueuedPerDetector = 1;
+
     /// <param name="drop">
-    /// null: lossless, a frame waits for a free detector before it is taken. Otherwise live: a frame is taken at once,
-    /// and at most <paramref name="maxWaiting"/> frames wait for a detector; a new one pushes out the oldest waiting,
-    /// which goes to <paramref name="drop"/> and gets no detections.
+    /// null: lossless, a frame waits until fewer than <see cref="QueuedPerDetector"/> frames per detector are queued.
+    /// Otherwise live: a frame is taken at once, and at most <paramref name="maxWaiting"/> frames wait for a detector; a
+    /// new one pushes out the oldest waiting, which goes to <paramref name="drop"/> and gets no detections.
     /// </param>
     public DetectionWorkers(VisionAnalyzer analyzer, Action<VideoFrame>? drop = null, int maxWaiting = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxWaiting, 1);
         (_drop, _maxWaiting) = (drop, maxWaiting);
-        if (drop is null) _free = new SemaphoreSlim(analyzer.Detectors, analyzer.Detectors);
+        var inFlight = analyzer.Detectors * (1 + QueuedPerDetector);
+        if (drop is null) _room = new SemaphoreSlim(inFlight, inFlight);
         _threads = Enumerable.Range(0, analyzer.Detectors)
             .Select(detector => new Thread(() => Work(analyzer, detector)) { IsBackground = true, Name = $"detect-{detector}" }).ToArray();
         foreach (var thread in _threads) thread.Start();
@@ -35,12 +42,12 @@ internal sealed class DetectionWorkers : IDisposable
     /// <returns>the frame's detections when they are done; null when the frame was dropped while it waited</returns>
     public async ValueTask<Task<List<DetectedObject>?>> SubmitAsync(VideoFrame frame, CancellationToken cancel)
     {
-        if (_free is null)
+        if (_room is null)
             DropOldestWaiting();
         else
             try
             {
-                await _free.WaitAsync(cancel).ConfigureAwait(false);
+                await _room.WaitAsync(cancel).ConfigureAwait(false);
             }
             catch
             {
@@ -76,7 +83,7 @@ internal sealed class DetectionWorkers : IDisposable
             finally
             {
                 job.Frame.Dispose();
-                _free?.Release();
+                _room?.Release();
             }
         }
     }
@@ -87,7 +94,7 @@ internal sealed class DetectionWorkers : IDisposable
         _jobs.CompleteAdding();
         foreach (var thread in _threads) thread.Join();
         _jobs.Dispose();
-        _free?.Dispose();
+        _room?.Dispose();
     }
 
     /// <summary>Its awaiter never runs on a detector thread: the stage's end joins those threads.</summary>

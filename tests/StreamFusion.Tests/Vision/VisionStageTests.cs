@@ -65,6 +65,34 @@ public class VisionStageTests
         Assert.Equal(admitted.Count - detected.Count, input.Dropped);
     }
 
+    [Fact]
+    public async Task Lossless_a_detector_has_its_next_frame_queued_while_it_runs_one()
+    {
+        // One detector, 1 s a detection: while it runs the first frame, the stage holds the next one queued for it and
+        // one more waiting for room, and takes nothing else.
+        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
+            MotionSettings.EveryFrame, new TrackerSettings(), SimulatedDelay: TimeSpan.FromSeconds(1));
+        using var analyzer = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
+        var input = new PipelineEdge<MediaItem>("in", Frames, EdgePolicy.Wait);
+        using (var source = Open())
+            while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
+        input.Complete();
+        var output = new PipelineEdge<FrameAnalysis>("out", 4, EdgePolicy.Wait);
+        using var abort = new CancellationTokenSource();
+
+        var run = new VisionStage(analyzer).RunAsync(input, output, abort.Token);
+        const int taken = 3;
+        for (var polls = 0; polls < 40 && input.Reader.Count > Frames - taken; polls++) await Task.Delay(10);
+        await Task.Delay(150);
+        var (left, analysed) = (input.Reader.Count, output.Reader.Count);
+        abort.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        input.DisposeRemaining();
+
+        Assert.Equal(Frames - taken, left);
+        Assert.Equal(0, analysed); // still within the first detection
+    }
+
     private static InferenceSharing Sharing(int parallelRuns) => new(new SharedSessions(maxBatch: 1, parallelRuns: parallelRuns), null);
 
     private static IMediaSource Open() =>
