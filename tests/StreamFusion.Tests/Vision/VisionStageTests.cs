@@ -11,7 +11,7 @@ namespace StreamFusion.Tests.Vision;
 
 /// <summary>
 /// The vision stage: detecting several frames at once gives what one frame at a time gives, in frame order; live, a
-/// burst of frames drops only frames waiting for a detector.
+/// burst of frames drops only frames waiting for a detector; lossless, a detector has its next frame queued.
 /// </summary>
 public class VisionStageTests
 {
