@@ -23,9 +23,10 @@ internal sealed class DetectionWorkers : IDisposable
     private const int QueuedPerDetector = 1;
 
     /// <param name="drop">
-    /// null: lossless, a frame waits while every detector has one frame running and <see cref="QueuedPerDetector"/> queued.
-    /// Otherwise live: a frame is taken at once, and at most <paramref name="maxWaiting"/> frames wait for a detector; a
-    /// new one pushes out the oldest waiting, which goes to <paramref name="drop"/> and gets no detections.
+    /// null: lossless, a frame waits while every detector has one frame running and
+    /// <see cref="QueuedPerDetector"/> queued. Otherwise live: a frame is taken at once, and at most
+    /// <paramref name="maxWaiting"/> frames wait for a detector; a new one pushes out the oldest waiting, which goes
+    /// to <paramref name="drop"/> and gets no detections.
     /// </param>
     public DetectionWorkers(VisionAnalyzer analyzer, Action<VideoFrame>? drop = null, int maxWaiting = 1)
     {
