@@ -20,8 +20,7 @@ public class VisionStageTests
     [Fact]
     public async Task Frames_detected_in_parallel_come_out_in_order_with_the_same_tracks_as_one_at_a_time()
     {
-        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
-            new MotionSettings(DetectFps: 5, MotionGating: false), new TrackerSettings()); // every 2nd frame detected, the others carried
+        var settings = Settings(new MotionSettings(DetectFps: 5, MotionGating: false)); // every 2nd frame detected, the others carried
         using var oneAtATime = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
         using var parallel = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 3));
         Assert.Equal((1, 3), (oneAtATime.Detectors, parallel.Detectors));
@@ -45,8 +44,7 @@ public class VisionStageTests
     public async Task A_live_burst_drops_only_frames_waiting_for_the_detector_the_oldest_first()
     {
         // A detector far slower than the burst: 80 frames (8 s of media) arrive at once while one detection takes 60 ms.
-        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
-            new MotionSettings(DetectFps: 5, MotionGating: false), new TrackerSettings(), SimulatedDelay: TimeSpan.FromMilliseconds(60));
+        var settings = Settings(new MotionSettings(DetectFps: 5, MotionGating: false), simulatedDelay: TimeSpan.FromMilliseconds(60));
         using var analyzer = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
         var input = new PipelineEdge<MediaItem>("in", 2, EdgePolicy.Wait);
 
@@ -70,13 +68,10 @@ public class VisionStageTests
     {
         // One detector, 1 s a detection: while it runs the first frame, the stage holds the next one queued for it and
         // one more waiting for room, and takes nothing else.
-        var settings = new VisionSettings(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu },
-            MotionSettings.EveryFrame, new TrackerSettings(), SimulatedDelay: TimeSpan.FromSeconds(1));
+        var settings = Settings(MotionSettings.EveryFrame, simulatedDelay: TimeSpan.FromSeconds(1));
         using var analyzer = VisionAnalyzer.Load(settings, sharing: Sharing(parallelRuns: 1));
         var input = new PipelineEdge<MediaItem>("in", Frames, EdgePolicy.Wait);
-        using (var source = Open())
-            while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
-        input.Complete();
+        await FeedAsync(input); // every frame fits
         var output = new PipelineEdge<FrameAnalysis>("out", 4, EdgePolicy.Wait);
         using var abort = new CancellationTokenSource();
 
@@ -93,6 +88,10 @@ public class VisionStageTests
         Assert.Equal(0, analysed); // still within the first detection
     }
 
+    /// <summary>YOLOX on the CPU with the given gate, optionally slowed down.</summary>
+    private static VisionSettings Settings(MotionSettings motion, TimeSpan simulatedDelay = default) =>
+        new(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Cpu }, motion, new TrackerSettings(), SimulatedDelay: simulatedDelay);
+
     private static InferenceSharing Sharing(int parallelRuns) => new(new SharedSessions(maxBatch: 1, parallelRuns: parallelRuns), null);
 
     private static IMediaSource Open() =>
@@ -101,12 +100,7 @@ public class VisionStageTests
     private static async Task<List<FrameAnalysis>> RunStageAsync(VisionStage stage, PipelineEdge<MediaItem> input)
     {
         var output = new PipelineEdge<FrameAnalysis>("out", 4, EdgePolicy.Wait);
-        var feed = Task.Run(async () =>
-        {
-            using var source = Open();
-            while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
-            input.Complete();
-        });
+        var feed = Task.Run(() => FeedAsync(input));
         var run = Task.Run(async () =>
         {
             await stage.RunAsync(input, output, CancellationToken.None);
@@ -116,6 +110,14 @@ public class VisionStageTests
         await foreach (var analysis in output.Reader.ReadAllAsync()) analyses.Add(analysis);
         await Task.WhenAll(feed, run);
         return analyses;
+    }
+
+    /// <summary>Writes the clip's first frames into the edge, then completes it.</summary>
+    private static async Task FeedAsync(PipelineEdge<MediaItem> input)
+    {
+        using var source = Open();
+        while (source.ReadNext() is { } item) await input.WriteAsync(item, CancellationToken.None);
+        input.Complete();
     }
 
     /// <summary>Frame, whether carried, and each object's track, label and box (to the pixel).</summary>
