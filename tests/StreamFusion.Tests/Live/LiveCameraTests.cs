@@ -113,7 +113,8 @@ public class LiveCameraTests
         using var run = new BackgroundCli("run", config);
         var endpoint = new OperationsEndpoint(metricsPort);
 
-        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"hall\"}") >= 3, TimeSpan.FromSeconds(90), "records from the camera that is up");
+        string Log() => run.Stderr[^Math.Min(3000, run.Stderr.Length)..];
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"hall\"}") >= 3, TimeSpan.FromSeconds(90), "records from the camera that is up", Log);
         var health = endpoint.Health();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
         var states = health.Body.GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString());
@@ -121,7 +122,7 @@ public class LiveCameraTests
         Assert.Contains(states["yard"], new[] { "backing-off", "connecting" });
 
         using var second = LiveFfmpeg.ServeHttpTs(down);
-        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up");
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up", Log);
         WaitUntil(() => endpoint.Health().Status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "both cameras live");
         run.Signal("TERM");
         Assert.Equal(143, run.WaitForExit(TimeSpan.FromSeconds(30)));
