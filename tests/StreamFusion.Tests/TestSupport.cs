@@ -109,6 +109,14 @@ public sealed class BackgroundCli : IDisposable
     }
 
     public int Id => _process.Id;
+
+    /// <summary>Whether it still runs or how it ended (a signal shows as 128 + its number), and the tail of its log: for failure messages.</summary>
+    public string Describe()
+    {
+        var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "running";
+        var log = Stderr;
+        return $"process {state}; its log ends:\n{log[^Math.Min(3000, log.Length)..]}";
+    }
     public string Stdout { get { lock (_stdout) return string.Join("\n", _stdout); } }
     public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
 

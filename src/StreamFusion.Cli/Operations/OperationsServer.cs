@@ -57,6 +57,9 @@ public sealed class OperationsServer : IAsyncDisposable
     private async Task RespondAsync(HttpListenerContext context)
     {
         var response = context.Response;
+        // HttpListener drops a kept-alive connection after a fixed 15 s idle, Prometheus' default scrape interval:
+        // a scraper reusing it races the close and fails about half the time. A connection per scrape costs nothing.
+        response.KeepAlive = false;
         try
         {
             switch (context.Request.Url?.AbsolutePath)

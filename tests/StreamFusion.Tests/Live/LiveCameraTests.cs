@@ -19,7 +19,7 @@ public class LiveCameraTests
         var endpoint = new OperationsEndpoint(metricsPort);
         try
         {
-            WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"door\"}") >= 3, TimeSpan.FromSeconds(90), "records from the live source", () => live.Stderr[^Math.Min(3000, live.Stderr.Length)..]);
+            WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"door\"}") >= 3, TimeSpan.FromSeconds(90), "records from the live source", live.Describe);
             Assert.Equal(HttpStatusCode.OK, endpoint.Health().Status);
 
             server.Dispose(); // the camera goes away for 10 s
@@ -74,11 +74,11 @@ public class LiveCameraTests
         using var run = new BackgroundCli("run", config);
         var endpoint = new OperationsEndpoint(metricsPort);
 
-        WaitUntil(() => endpoint.Metric("streamfusion_analysed_frames_total{camera=\"busy\"}") >= 10, TimeSpan.FromSeconds(90), "detections");
+        WaitUntil(() => endpoint.Metric("streamfusion_analysed_frames_total{camera=\"busy\"}") >= 10, TimeSpan.FromSeconds(90), "detections", run.Describe);
         var rssWarm = Rss(run.Id);
         Thread.Sleep(TimeSpan.FromSeconds(15));
         var metrics = endpoint.Metrics();
-        Assert.True(metrics.ContainsKey("streamfusion_frames_total{camera=\"busy\"}"), $"no metrics from the run:\n{endpoint.LastMetricsText}\n{run.Stderr}");
+        Assert.True(metrics.ContainsKey("streamfusion_frames_total{camera=\"busy\"}"), $"no metrics from the run ({endpoint.LastFailure}); {run.Describe()}");
         var rssLater = Rss(run.Id);
 
         var dropped = metrics.Where(m => m.Key.StartsWith("streamfusion_dropped_total{camera=\"busy\"")).Sum(m => m.Value);
@@ -113,8 +113,7 @@ public class LiveCameraTests
         using var run = new BackgroundCli("run", config);
         var endpoint = new OperationsEndpoint(metricsPort);
 
-        string Log() => run.Stderr[^Math.Min(3000, run.Stderr.Length)..];
-        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"hall\"}") >= 3, TimeSpan.FromSeconds(90), "records from the camera that is up", Log);
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"hall\"}") >= 3, TimeSpan.FromSeconds(90), "records from the camera that is up", () => $"{run.Describe()}\n{first.Describe()}");
         var health = endpoint.Health();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
         var states = health.Body.GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("state").GetString());
@@ -122,7 +121,7 @@ public class LiveCameraTests
         Assert.Contains(states["yard"], new[] { "backing-off", "connecting" });
 
         using var second = LiveFfmpeg.ServeHttpTs(down);
-        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up", Log);
+        WaitUntil(() => endpoint.Metric("streamfusion_records_total{camera=\"yard\"}") >= 2, TimeSpan.FromSeconds(60), "records from the camera that came up", () => $"{run.Describe()}\n{second.Describe()}");
         WaitUntil(() => endpoint.Health().Status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "both cameras live");
         run.Signal("TERM");
         Assert.Equal(143, run.WaitForExit(TimeSpan.FromSeconds(30)));

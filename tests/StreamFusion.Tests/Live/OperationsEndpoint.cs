@@ -11,15 +11,20 @@ public sealed class OperationsEndpoint(int port)
 
     public string LastMetricsText { get; private set; } = "";
 
+    /// <summary>Why the latest scrape got no answer (null when it got one).</summary>
+    public string? LastFailure { get; private set; }
+
     /// <summary>Every sample as "name{labels}" → value; empty while the endpoint is not up yet.</summary>
     public Dictionary<string, double> Metrics()
     {
         try
         {
             LastMetricsText = Http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
+            LastFailure = null;
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e)
         {
+            LastFailure = e.Message;
             return [];
         }
         var samples = new Dictionary<string, double>();

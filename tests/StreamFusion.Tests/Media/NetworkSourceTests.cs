@@ -146,7 +146,9 @@ internal sealed class LiveFfmpeg : IDisposable
     private readonly bool _restart;
     private readonly object _lock = new();
     private readonly List<Process> _exited = [];
+    private readonly Queue<string> _log = new();
     private Process _process;
+    private int _launches;
     private bool _disposed;
 
     private LiveFfmpeg(string[] output, bool restart)
@@ -156,6 +158,12 @@ internal sealed class LiveFfmpeg : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>How many times ffmpeg was started and the last lines it printed: for failure messages.</summary>
+    public string Describe()
+    {
+        lock (_lock) return $"ffmpeg started {_launches} times; its last errors: [{string.Join(" | ", _log)}]";
+    }
 
     /// <summary>
     /// Serves the looped clip as live MPEG-TS over HTTP at http://127.0.0.1:PORT/cam.ts, one viewer at a time. Like a
@@ -171,11 +179,22 @@ internal sealed class LiveFfmpeg : IDisposable
         foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", TestAssets.Media("grid_swwp2s.mpg"), "-c", "copy", "-an" }.Concat(_output))
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = _restart };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
         if (_restart) process.Exited += (_, _) => Relaunch();
         process.Start();
         process.BeginErrorReadLine();
+        _launches++;
         return process;
+    }
+
+    private void Remember(string? line)
+    {
+        if (string.IsNullOrEmpty(line)) return;
+        lock (_lock)
+        {
+            _log.Enqueue(line);
+            if (_log.Count > 5) _log.Dequeue();
+        }
     }
 
     private void Relaunch()
