@@ -13,8 +13,5 @@ public sealed record MetricsAddress(string Host, int Port)
         return new MetricsAddress(text[..split], port);
     }
 
-    /// <summary>The HttpListener prefix ("+" listens on every interface).</summary>
-    public string Prefix => $"http://{(Host is "0.0.0.0" or "*" or "[::]" ? "+" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}/";
-
     public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 }

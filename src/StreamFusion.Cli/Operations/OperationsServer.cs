@@ -1,5 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Prometheus;
 using StreamFusion.Cli.Runtime;
 using StreamFusion.Media.Live;
@@ -8,65 +14,64 @@ namespace StreamFusion.Cli.Operations;
 
 /// <summary>
 /// GET /metrics (Prometheus text format) and GET /health (JSON; 200 while every camera is live or has ended
-/// normally, 503 when one is connecting, stalled, backing off or failed), on one HTTP listener.
+/// normally, 503 when one is connecting, stalled, backing off or failed), served by Kestrel.
 /// </summary>
 public sealed class OperationsServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly WebApplication _app;
     private readonly CollectorRegistry _registry;
     private readonly RunningCameras _cameras;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _serving;
 
     public OperationsServer(MetricsAddress address, CollectorRegistry registry, RunningCameras cameras)
     {
         (_registry, _cameras) = (registry, cameras);
-        _listener.Prefixes.Add(address.Prefix);
+        // The empty builder reads no appsettings.json, environment or command line, and logs nothing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => Listen(kestrel, address));
+        builder.Services.AddSingleton<IHostLifetime, SignalsLeftToThePipeline>();
+        _app = builder.Build();
+        _app.Run(RespondAsync);
         try
         {
-            _listener.Start();
+            _app.StartAsync().GetAwaiter().GetResult();
         }
-        catch (HttpListenerException e)
+        catch (IOException e)
         {
-            throw new ArgumentException($"metrics: cannot listen on {address}: {e.Message}");
+            throw new ArgumentException($"metrics: cannot listen on {address}: {(e.InnerException ?? e).Message}");
         }
-        _serving = Task.Run(ServeAsync);
     }
 
-    private async Task ServeAsync()
+    private static void Listen(KestrelServerOptions kestrel, MetricsAddress address)
     {
-        while (!_stop.IsCancellationRequested)
+        var host = address.Host.Trim('[', ']');
+        if (host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(address.Port);
+        else if (host == "localhost") kestrel.ListenLocalhost(address.Port);
+        else if (IPAddress.TryParse(host, out var ip)) kestrel.Listen(ip, address.Port);
+        else
         {
-            HttpListenerContext context;
+            IPAddress[] resolved;
             try
             {
-                context = await _listener.GetContextAsync();
+                resolved = Dns.GetHostAddresses(host);
             }
-            catch (Exception) when (_stop.IsCancellationRequested)
+            catch (System.Net.Sockets.SocketException e)
             {
-                return;
+                throw new ArgumentException($"metrics: cannot listen on {address}: {e.Message}");
             }
-            catch (HttpListenerException)
-            {
-                continue;
-            }
-            _ = Task.Run(() => RespondAsync(context));
+            foreach (var each in resolved) kestrel.Listen(each, address.Port);
         }
     }
 
-    private async Task RespondAsync(HttpListenerContext context)
+    private async Task RespondAsync(HttpContext context)
     {
         var response = context.Response;
-        // HttpListener drops a kept-alive connection after a fixed 15 s idle, Prometheus' default scrape interval:
-        // a scraper reusing it races the close and fails about half the time. A connection per scrape costs nothing.
-        response.KeepAlive = false;
         try
         {
-            switch (context.Request.Url?.AbsolutePath)
+            switch (context.Request.Path.Value)
             {
                 case "/metrics":
                     response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                    await _registry.CollectAndExportAsTextAsync(response.OutputStream, _stop.Token);
+                    await _registry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted);
                     break;
                 case "/health":
                     var cameras = _cameras.Health.Select(h => new
@@ -76,31 +81,30 @@ public sealed class OperationsServer : IAsyncDisposable
                     var healthy = cameras.All(c => c.state is "live" or "ended");
                     response.StatusCode = healthy ? 200 : 503;
                     response.ContentType = "application/json";
-                    await JsonSerializer.SerializeAsync(response.OutputStream, new { status = healthy ? "ok" : "degraded", cameras }, cancellationToken: _stop.Token);
+                    await JsonSerializer.SerializeAsync(response.Body, new { status = healthy ? "ok" : "degraded", cameras }, cancellationToken: context.RequestAborted);
                     break;
                 default:
                     response.StatusCode = 404;
                     break;
             }
         }
-        catch (Exception) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (HttpListenerException)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // the client went away
-        }
-        finally
-        {
-            try { response.Close(); } catch (ObjectDisposedException) { }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Close();
-        await _serving;
-        _stop.Dispose();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2)); // a scrape in flight may finish
+        await _app.StopAsync(patience.Token);
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Ctrl+C and SIGTERM belong to the pipeline (drain, then exit): the server stops when the run ends, not before.</summary>
+    private sealed class SignalsLeftToThePipeline : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -6,8 +6,8 @@ namespace StreamFusion.Tests.Config;
 
 /// <summary>
 /// No Docker engine runs here, so the files in docker/ are checked by reading them: the image builds in stages,
-/// runs as a non-root user, copies only what exists, offers the GPU package; compose runs Kafka in KRaft mode and
-/// StreamFusion on a pipeline the image contains.
+/// runs as a non-root user on a base image with the frameworks the CLI needs, copies only what exists, offers the
+/// GPU package; compose runs Kafka in KRaft mode and StreamFusion on a pipeline the image contains.
 /// </summary>
 public class DockerFilesTests
 {
@@ -26,6 +26,13 @@ public class DockerFilesTests
 
     private static YamlMappingNode Service(YamlMappingNode compose, string name) =>
         (YamlMappingNode)((YamlMappingNode)compose["services"])[name];
+
+    private static IEnumerable<string> CliFrameworks()
+    {
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "streamfusion.runtimeconfig.json")));
+        return config.RootElement.GetProperty("runtimeOptions").GetProperty("frameworks").EnumerateArray()
+            .Select(f => f.GetProperty("name").GetString()!).ToList();
+    }
 
     [Fact]
     public void The_image_builds_in_stages_runs_as_a_non_root_user_and_has_a_gpu_variant()
@@ -48,6 +55,14 @@ public class DockerFilesTests
         var cmd = Assert.Single(finalStage, l => l.StartsWith("CMD "));
         var pipeline = Regex.Match(cmd, "/app/(pipelines/[^\"]+)").Groups[1].Value;
         Assert.NotEmpty(PipelineConfigLoader.Load(Path.Combine(Root, pipeline)).Cameras);
+    }
+
+    [Fact]
+    public void The_runtime_image_has_every_shared_framework_the_cli_is_built_against()
+    {
+        var image = Instructions("docker/Dockerfile").Last(l => l.StartsWith("FROM "));
+        foreach (var framework in CliFrameworks()) // ASP.NET Core: Kestrel serves /metrics and /health
+            Assert.True(framework == "Microsoft.NETCore.App" || framework == "Microsoft.AspNetCore.App" && image.Contains("/dotnet/aspnet:"), $"{image} lacks {framework}");
     }
 
     [Fact]

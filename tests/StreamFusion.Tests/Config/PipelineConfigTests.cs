@@ -1,4 +1,5 @@
 using StreamFusion.Cli.Config;
+using StreamFusion.Cli.Operations;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
 
@@ -194,7 +195,7 @@ public class PipelineConfigTests
         Assert.False(byId["fixed"].Enabled);
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), 0.1, TimeSpan.FromSeconds(5)),
             (byId["gate"].Initial, byId["gate"].Max, byId["gate"].Jitter, byId["gate"].StallTimeoutOrDefault));
-        Assert.Equal("http://+:9464/", config.Metrics!.Prefix);
+        Assert.Equal(new MetricsAddress("0.0.0.0", 9464), config.Metrics);
         Assert.Equal(new InferenceConfig(ShareSessions: false, MaxDetectFps: 40, MaxBatch: 4, BatchWait: TimeSpan.FromMilliseconds(5), ParallelRuns: 3), config.Inference);
     }
 

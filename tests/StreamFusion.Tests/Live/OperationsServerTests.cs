@@ -1,5 +1,5 @@
+using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Prometheus;
 using StreamFusion.Cli.Operations;
 using StreamFusion.Cli.Runtime;
@@ -7,30 +7,66 @@ using StreamFusion.Tests.Media;
 
 namespace StreamFusion.Tests.Live;
 
+/// <summary>The /metrics and /health server as a Prometheus scraper meets it: scraping every 15 s.</summary>
 public class OperationsServerTests
 {
-    [Theory]
-    [InlineData("/metrics", "200 OK")]
-    [InlineData("/health", "200 OK")]
-    [InlineData("/nothing", "404 Not Found")]
-    public async Task Every_answer_closes_its_connection_so_a_scraper_never_reuses_one_the_listener_is_about_to_drop(string path, string status)
+    private static OperationsServer Serve(int port)
     {
-        var port = NetworkSourceTests.FreeTcpPort();
         var registry = Metrics.NewCustomRegistry();
         Metrics.WithCustomRegistry(registry).CreateCounter("streamfusion_test_total", "a sample to export").Inc();
-        await using var server = new OperationsServer(new MetricsAddress("127.0.0.1", port), registry, new RunningCameras());
+        return new OperationsServer(new MetricsAddress("127.0.0.1", port), registry, new RunningCameras());
+    }
 
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"));
-        var answer = new MemoryStream();
-        var closed = stream.CopyToAsync(answer); // ends only when the server closes the connection
-        Assert.True(await Task.WhenAny(closed, Task.Delay(TimeSpan.FromSeconds(5))) == closed, "the server kept the connection open after answering");
-        var text = Encoding.UTF8.GetString(answer.ToArray());
+    [Theory]
+    [InlineData("/metrics", HttpStatusCode.OK, "streamfusion_test_total 1")]
+    [InlineData("/health", HttpStatusCode.OK, "\"status\":\"ok\"")]
+    [InlineData("/nothing", HttpStatusCode.NotFound, "")]
+    public async Task Answers_metrics_health_and_nothing_else(string path, HttpStatusCode status, string body)
+    {
+        var port = NetworkSourceTests.FreeTcpPort();
+        await using var server = Serve(port);
+        using var http = new HttpClient();
 
-        Assert.StartsWith($"HTTP/1.1 {status}", text);
-        Assert.Contains("Connection: close", text, StringComparison.OrdinalIgnoreCase);
-        if (path == "/metrics") Assert.Contains("streamfusion_test_total 1", text);
+        using var response = await http.GetAsync($"http://127.0.0.1:{port}{path}");
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(body, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void A_port_in_use_is_a_clear_error()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var error = Assert.Throws<ArgumentException>(() => Serve(port));
+
+        Assert.Equal($"metrics: cannot listen on 127.0.0.1:{port}: Address already in use", error.Message);
+    }
+
+    [Fact]
+    public async Task A_scraper_keeps_its_connection_across_a_15_s_scrape_interval()
+    {
+        // HttpListener dropped a kept-alive connection after exactly 15 s idle: a scraper reusing it at that moment failed.
+        var port = NetworkSourceTests.FreeTcpPort();
+        await using var server = Serve(port);
+        var connections = 0;
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, token) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(context.DnsEndPoint, token);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/metrics")).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(16));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/metrics")).StatusCode);
+
+        Assert.Equal(1, connections);
     }
 }
