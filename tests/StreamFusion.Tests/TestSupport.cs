@@ -109,16 +109,17 @@ public sealed class BackgroundCli : IDisposable
     }
 
     public int Id => _process.Id;
+    public string Stdout { get { lock (_stdout) return string.Join("\n", _stdout); } }
+    public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
 
     /// <summary>Whether it still runs or how it ended (a signal shows as 128 + its number), and the tail of its log: for failure messages.</summary>
     public string Describe()
     {
-        var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "running";
+        var exited = _process.HasExited;
+        if (exited) _process.WaitForExit(); // every line read
         var log = Stderr;
-        return $"process {state}; its log ends:\n{log[^Math.Min(3000, log.Length)..]}";
+        return $"process {(exited ? $"exited with code {_process.ExitCode}" : "running")}; its log ends:\n{log[^Math.Min(3000, log.Length)..]}";
     }
-    public string Stdout { get { lock (_stdout) return string.Join("\n", _stdout); } }
-    public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
 
     /// <summary>Waits for a line (stdout or stderr) matching the pattern and returns its match.</summary>
     public System.Text.RegularExpressions.Match WaitFor(string pattern, TimeSpan timeout)
