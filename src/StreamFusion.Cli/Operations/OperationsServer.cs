@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,13 +30,13 @@ public sealed class OperationsServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => Listen(kestrel, address));
         builder.Services.AddSingleton<IHostLifetime, SignalsLeftToThePipeline>();
-        _app = builder.Build();
-        _app.Run(RespondAsync);
         try
         {
+            _app = builder.Build(); // resolves the address
+            _app.Run(RespondAsync);
             _app.StartAsync().GetAwaiter().GetResult();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException) // address in use or not this machine's; name unknown
         {
             throw new ArgumentException($"metrics: cannot listen on {address}: {(e.InnerException ?? e).Message}");
         }
@@ -48,18 +49,7 @@ public sealed class OperationsServer : IAsyncDisposable
         else if (host == "localhost") kestrel.ListenLocalhost(address.Port);
         else if (IPAddress.TryParse(host, out var ip)) kestrel.Listen(ip, address.Port);
         else
-        {
-            IPAddress[] resolved;
-            try
-            {
-                resolved = Dns.GetHostAddresses(host);
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                throw new ArgumentException($"metrics: cannot listen on {address}: {e.Message}");
-            }
-            foreach (var each in resolved) kestrel.Listen(each, address.Port);
-        }
+            foreach (var resolved in Dns.GetHostAddresses(host)) kestrel.Listen(resolved, address.Port);
     }
 
     private async Task RespondAsync(HttpContext context)

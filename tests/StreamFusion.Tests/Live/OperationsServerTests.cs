@@ -46,6 +46,15 @@ public class OperationsServerTests
     }
 
     [Fact]
+    public void A_host_name_that_does_not_resolve_is_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new OperationsServer(new MetricsAddress("nosuchhost.invalid", 9464), Metrics.NewCustomRegistry(), new RunningCameras()));
+
+        Assert.StartsWith("metrics: cannot listen on nosuchhost.invalid:9464: ", error.Message);
+    }
+
+    [Fact]
     public async Task A_scraper_keeps_its_connection_across_a_15_s_scrape_interval()
     {
         // HttpListener dropped a kept-alive connection after exactly 15 s idle: a scraper reusing it at that moment failed.
