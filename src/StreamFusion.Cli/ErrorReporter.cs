@@ -2,7 +2,7 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Cli;
 

@@ -3,7 +3,7 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Detection;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Benchmarks;
 

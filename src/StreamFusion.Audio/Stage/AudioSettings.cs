@@ -1,7 +1,7 @@
 using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Audio.Stage;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Audio.Vad;
 

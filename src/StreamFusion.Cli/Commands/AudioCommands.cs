@@ -5,7 +5,7 @@ using System.Text.Json;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Cli.Commands;
 

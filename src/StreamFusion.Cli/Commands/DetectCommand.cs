@@ -8,7 +8,7 @@ using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
 using StreamFusion.Vision.Denoise;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Cli.Commands;
 

@@ -9,7 +9,7 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Media;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Cli.Commands;
 

@@ -12,7 +12,7 @@ using StreamFusion.Media.Stage;
 using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Commands;

@@ -3,7 +3,7 @@ using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Core.Assets;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Cli.Config;
 

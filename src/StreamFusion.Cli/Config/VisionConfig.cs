@@ -3,7 +3,7 @@ using StreamFusion.Core.Assets;
 using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 using StreamFusion.Vision.Tracking;
 

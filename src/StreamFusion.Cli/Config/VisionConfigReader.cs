@@ -1,7 +1,7 @@
 using StreamFusion.Core.Config;
 using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Cli.Config;

@@ -7,7 +7,7 @@ using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Media;
 using StreamFusion.Media.Live;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Cli.Runtime;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Vision.Detection;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using StreamFusion.Vision.Detection;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Vision.Embedding;
 

@@ -1,6 +1,6 @@
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Embedding;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Vision.Stage;
 

@@ -1,5 +1,5 @@
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Vision.Stage;
 

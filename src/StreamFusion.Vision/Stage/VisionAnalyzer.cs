@@ -1,6 +1,6 @@
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Vision.Stage;

@@ -4,7 +4,7 @@ using StreamFusion.Audio.Stage;
 using StreamFusion.Audio.Vad;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Tests.Audio;
 

@@ -2,7 +2,7 @@ using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 using StreamFusion.Vision.Tracking;
 

@@ -1,6 +1,6 @@
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Tests.Vision;
 

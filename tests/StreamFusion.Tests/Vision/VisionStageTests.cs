@@ -3,7 +3,7 @@ using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 using StreamFusion.Vision.Tracking;
 

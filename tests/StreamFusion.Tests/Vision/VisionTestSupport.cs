@@ -1,7 +1,7 @@
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Detection;
-using StreamFusion.Vision.Onnx;
+using StreamFusion.Inference;
 
 namespace StreamFusion.Tests.Vision;
 

@@ -1,4 +1,4 @@
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>
 /// One ONNX Runtime session per model and settings for a whole process: cameras that detect with the same model

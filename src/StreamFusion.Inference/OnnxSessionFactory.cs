@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>Session settings shared by every model of a pipeline.</summary>
 public sealed record OnnxSettings

@@ -1,4 +1,4 @@
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>
 /// How many runs of one session may execute at the same time. On a CPU, single-threaded runs side by side use

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using static StreamFusion.Vision.Onnx.OnnxProtobuf;
+using static StreamFusion.Inference.OnnxProtobuf;
 
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>
 /// Makes a model exported with a fixed batch of 1 accept any batch, when that is safe to do by editing it: every

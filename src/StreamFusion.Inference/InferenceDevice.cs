@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 public enum DeviceKind { Auto, Cpu, Cuda, TensorRt }
 

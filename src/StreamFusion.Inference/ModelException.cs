@@ -1,4 +1,4 @@
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>A model file is missing, unreadable, or does not have the inputs/outputs a stage needs.</summary>
 public sealed class ModelException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>
 /// Just enough of the protobuf wire format to edit an ONNX model: a message as its list of fields, and back.

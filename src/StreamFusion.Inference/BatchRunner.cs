@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace StreamFusion.Vision.Onnx;
+namespace StreamFusion.Inference;
 
 /// <summary>
 /// Runs one model for several cameras, several frames per call: a camera that asks while a batch is running waits,
