@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
@@ -9,21 +10,21 @@ namespace StreamFusion.Cli;
 /// <summary>Turns any exception into one line on stderr and an exit code; stack traces only with --verbose.</summary>
 public static class ErrorReporter
 {
-    public static int Report(Exception error, bool verbose)
+    public static int Report(Exception error, bool verbose, ILogger logger)
     {
         var root = error is PipelineFailedException { InnerException: { } inner } && IsKnown(inner) ? inner : error;
         if (root is ConfigException config)
         {
-            foreach (var line in config.Errors) Console.Error.WriteLine($"error: {line}");
+            foreach (var line in config.Errors) logger.LogError("{Problem}", line);
         }
         else
         {
             var message = IsKnown(root) || root is PipelineFailedException
                 ? root.Message
                 : $"internal error ({root.GetType().Name}): {root.Message}";
-            Console.Error.WriteLine($"error: {OneLine(message)}");
+            logger.LogError("{Problem}", OneLine(message));
         }
-        if (verbose) Console.Error.WriteLine(error);
+        if (verbose) logger.LogError("{Exception}", error);
         return ExitCode(root);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace StreamFusion.Cli;
 
@@ -7,12 +8,14 @@ namespace StreamFusion.Cli;
 /// </summary>
 public sealed class ShutdownSignal : IDisposable
 {
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
     private int _signals;
 
-    public ShutdownSignal()
+    public ShutdownSignal(ILogger logger)
     {
+        _logger = logger;
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
@@ -30,11 +33,11 @@ public sealed class ShutdownSignal : IDisposable
         context.Cancel = true;
         if (Interlocked.Increment(ref _signals) > 1)
         {
-            Console.Error.WriteLine("\nforced exit: in-flight items discarded");
+            Console.Error.WriteLine("forced exit: in-flight items discarded"); // now: the logger's queue would not be written before the exit
             Environment.Exit(ExitCode);
         }
         Received = context.Signal;
-        Console.Error.WriteLine($"\n{context.Signal}: stopping sources and draining in-flight items (send again to force)");
+        _logger.LogInformation("{Signal}: stopping sources and draining in-flight items (send again to force)", context.Signal);
         _stop.Cancel();
     }
 

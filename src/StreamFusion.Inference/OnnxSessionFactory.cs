@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace StreamFusion.Inference;
@@ -66,16 +67,16 @@ public static class OnnxSessionFactory
 
     /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
     /// <param name="batchable">a shared session of this model may run several frames at once (made batch-free if batching is on)</param>
-    public static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn = null, SharedSessions? shared = null, bool batchable = false)
+    public static OnnxModel Create(string path, OnnxSettings settings, ILogger? logger = null, SharedSessions? shared = null, bool batchable = false)
     {
-        if (shared is null) return Create(path, settings, warn, model: null);
+        if (shared is null) return Create(path, settings, logger, model: null);
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
         return shared.Acquire(path, settings, batchable, batchFree =>
-            Create(path, settings, warn, batchFree ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
+            Create(path, settings, logger, batchFree ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
     }
 
     /// <param name="model">the model's bytes when edited in memory (a free batch); null loads the file as it is</param>
-    private static OnnxModel Create(string path, OnnxSettings settings, Action<string>? warn, byte[]? model)
+    private static OnnxModel Create(string path, OnnxSettings settings, ILogger? logger, byte[]? model)
     {
         InferenceSession Session(SessionOptions options) => model is null ? new InferenceSession(path, options) : new InferenceSession(model, options);
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
@@ -100,11 +101,11 @@ public static class OnnxSessionFactory
             {
                 if (settings.Device.Kind != DeviceKind.Auto)
                     throw new DeviceUnavailableException($"--device {device}: {provider} could not start: {FirstLine(e.Message)}");
-                warn?.Invoke($"warning: {provider} could not start ({FirstLine(e.Message)}); trying the next provider");
+                logger?.LogWarning("{Provider} could not start ({Reason}); trying the next provider", provider, FirstLine(e.Message));
             }
         }
         if (settings.Device.Kind == DeviceKind.Auto)
-            warn?.Invoke($"warning: no GPU execution provider available (ONNX Runtime offers {string.Join(", ", available)}); running {System.IO.Path.GetFileName(path)} on CPU");
+            logger?.LogWarning("no GPU execution provider available (ONNX Runtime offers {Providers}); running {Model} on CPU", string.Join(", ", available), System.IO.Path.GetFileName(path));
         try
         {
             return new OnnxModel(Session(Options(settings, InferenceDevice.Cpu)), OnnxModel.CpuProvider, path);

@@ -169,3 +169,13 @@ public static class Waiting
         }
     }
 }
+
+/// <summary>A logger that hands each formatted message to a callback (warnings a test asserts on).</summary>
+public sealed class LineLogger(Action<string> line) : Microsoft.Extensions.Logging.ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter) => line(formatter(state, exception));
+}

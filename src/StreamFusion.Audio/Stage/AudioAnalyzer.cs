@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
@@ -51,13 +52,13 @@ public sealed class AudioAnalyzer : IDisposable
     /// <summary>Called with every MFCC frame (pts, cepstra); the span is only valid during the call.</summary>
     public Action<double, ReadOnlySpan<float>>? OnMfccFrame { get; set; }
 
-    public static AudioAnalyzer Load(AudioSettings settings, Action<string>? warn = null)
+    public static AudioAnalyzer Load(AudioSettings settings, ILogger? logger = null)
     {
         IVoiceActivityDetector vad;
-        if (settings.VadModelPath is { } path) vad = SileroVad.Load(path, settings.Onnx, warn);
+        if (settings.VadModelPath is { } path) vad = SileroVad.Load(path, settings.Onnx, logger);
         else
         {
-            warn?.Invoke("warning: no VAD model; using the energy fallback (louder-than-background, not voice)");
+            logger?.LogWarning("no VAD model; using the energy fallback (louder-than-background, not voice)");
             vad = new EnergyVad();
         }
         return new AudioAnalyzer(settings, vad);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using StreamFusion.Inference;
 
@@ -42,9 +43,9 @@ public sealed class SileroVad : IVoiceActivityDetector
     public int ChunkSamples => Chunk;
     public string Name => "silero";
 
-    public static SileroVad Load(string path, OnnxSettings onnx, Action<string>? warn = null)
+    public static SileroVad Load(string path, OnnxSettings onnx, ILogger? logger = null)
     {
-        var model = OnnxSessionFactory.Create(path, onnx with { IntraOpThreads = 1 }, warn);
+        var model = OnnxSessionFactory.Create(path, onnx with { IntraOpThreads = 1 }, logger);
         var inputs = model.Session.InputMetadata;
         var outputs = model.Session.OutputMetadata;
         if (!inputs.ContainsKey("input") || !inputs.ContainsKey("state") || !inputs.ContainsKey("sr") || !outputs.ContainsKey("output") || !outputs.ContainsKey("stateN"))

@@ -71,7 +71,7 @@ public static class AudioCommands
             var vad = parse.GetValue(vadModel) ?? DefaultVadModel;
             var vadPath = vad == "none" ? null : await assets.ResolveUriAsync(vad, cancellation);
             var settings = new AudioSettings(vadPath, new OnnxSettings { Device = InferenceDevice.Cpu }, parse.GetValue(window));
-            using var analyzer = AudioAnalyzer.Load(settings, message => Console.Error.WriteLine(message));
+            using var analyzer = AudioAnalyzer.Load(settings, globals.Logger);
             var windows = analyzer.AnalyseMedia(path, cancellation);
             foreach (var w in windows)
                 Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w));

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using StreamFusion.Cli.Config;
+using Microsoft.Extensions.Logging;
+using StreamFusion.Cli.Hosting;
 using StreamFusion.Cli.Output;
-using StreamFusion.Cli.Runtime;
+using StreamFusion.Hosting.Config;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Media;
@@ -59,17 +60,17 @@ public static class DetectCommand
             var path = parse.GetValue(input)!;
             var camera = new CameraConfig(ReplayCommand.CameraIdFrom(path), path, Pacing.AsFastAsPossible,
                 new MediaSourceOptions { Audio = false, Subtitles = false }, QueueSettings.Replay) { Vision = vision };
-            var config = new PipelineConfig(null, null, [camera], TimeSpan.FromSeconds(1), PipelineConfig.DefaultDrainTimeout);
+            // Frame by frame to the writer, not fused: no records, no Kafka.
+            var config = new PipelineConfig(null, null, [camera], TimeSpan.FromSeconds(1), PipelineConfig.DefaultDrainTimeout) { Kafka = new KafkaConfig { Enabled = false } };
 
             var file = parse.GetValue(output);
             await using var target = file is null ? null : new StreamWriter(file);
             var writer = new DetectionWriter(target ?? Console.Out, parse.GetValue(json) || file is not null && !file.EndsWith(".txt"), parse.GetValue(embed));
-            using var shutdown = new ShutdownSignal();
-            var outcome = await PipelineRunner.RunAsync(config, globals.Locator(parse), shutdown.Token, (_, analysis) => writer.WriteAsync(analysis));
+            var exitCode = await HostedRun.RunAsync(config, globals, parse, options => options.AnalysisSink = (_, analysis) => writer.WriteAsync(analysis));
             foreach (var track in writer.Tracks.OrderBy(t => t.FirstSeen))
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{track.Label} #{track.TrackId} present {track.FirstSeen:F1}s–{track.LastSeen:F1}s"));
-            return outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode;
+                globals.Logger.LogInformation("{Label} #{Track} present {First}s–{Last}s", track.Label, track.TrackId,
+                    track.FirstSeen.ToString("F1", CultureInfo.InvariantCulture), track.LastSeen.ToString("F1", CultureInfo.InvariantCulture));
+            return exitCode;
         }));
         return command;
     }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StreamFusion.Core.Assets;
 
 namespace StreamFusion.Cli.Commands;
@@ -26,17 +28,24 @@ public sealed class GlobalOptions
     public AssetLocator Locator(ParseResult parse, string? configAssets = null) =>
         AssetLocator.FromEnvironment(parse.GetValue(Assets) ?? configAssets);
 
+    /// <summary>Where the verb and the runtime log (stderr, in the --log-format), while a verb runs.</summary>
+    public ILoggerFactory Logs { get; private set; } = NullLoggerFactory.Instance;
+
+    /// <summary>The CLI's own lines.</summary>
+    public ILogger Logger { get; private set; } = NullLogger.Instance;
+
     /// <summary>Runs a verb's body; any exception becomes one line on stderr and an exit code.</summary>
     public async Task<int> RunAsync(ParseResult parse, Func<Task<int>> body)
     {
-        if (parse.GetValue(LogFormat) == "json") Console.SetError(new Output.JsonLogWriter(Console.Error));
+        using var logs = Logging.CliLogging.Create(parse.GetValue(LogFormat)!);
+        (Logs, Logger) = (logs, logs.CreateLogger("streamfusion"));
         try
         {
             return await body();
         }
         catch (Exception error)
         {
-            return ErrorReporter.Report(error, parse.GetValue(Verbose));
+            return ErrorReporter.Report(error, parse.GetValue(Verbose), Logger);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Confluent.Kafka;
 using StreamFusion.Core.Metrics;
 using StreamFusion.Fusion.Fuse;
@@ -43,7 +44,7 @@ public static class KafkaBench
                 var topics = (ours: $"{topic}.bench.{kind}.streamfusion", plain: $"{topic}.bench.{kind}.plain");
                 embedded?.CreateTopic(topics.ours);
                 embedded?.CreateTopic(topics.plain);
-                runs.Add((kind, await Ours(properties, topics.ours, value, burst, pace)));
+                runs.Add((kind, await Ours(globals.Logger, properties, topics.ours, value, burst, pace)));
                 runs.Add((kind, await Plain(properties, topics.plain, value, burst, pace)));
             }
             Print(runs, value, bootstrap, embedded is not null, perSecond, parse.GetValue(json));
@@ -59,12 +60,12 @@ public static class KafkaBench
         new FusedTranscript("help me please", ["help"]), 0.82, "high", ["person present (track 7, score 0.91)", "speech (p=0.87)", "keyword 'help'"],
         new IncidentState("lobby@11.000", "update", 11, ["person", "speech", "keyword"]));
 
-    private static async Task<Result> Ours(Dictionary<string, string> properties, string topic, FusedRecord template, int count, int rate)
+    private static async Task<Result> Ours(ILogger logger, Dictionary<string, string> properties, string topic, FusedRecord template, int count, int rate)
     {
         var spool = Directory.CreateTempSubdirectory("streamfusion-bench-spool-").FullName;
         try
         {
-            using var publisher = new DetectionPublisher(new PublisherSettings(topic, spool), properties, line => Console.Error.WriteLine(line));
+            using var publisher = new DetectionPublisher(new PublisherSettings(topic, spool), properties, logger);
             var clock = await Drive(count, rate, () => publisher.Publish(DetectionMessages.From(template with { Wallclock = DateTimeOffset.UtcNow })),
                 () => publisher.FlushAsync(TimeSpan.FromMinutes(5)));
             var s = publisher.Stats;

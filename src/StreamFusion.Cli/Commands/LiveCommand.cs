@@ -1,5 +1,5 @@
 using System.CommandLine;
-using StreamFusion.Cli.Config;
+using StreamFusion.Hosting.Config;
 using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using StreamFusion.Audio.Features;
-using StreamFusion.Cli.Config;
+using StreamFusion.Hosting.Config;
 using StreamFusion.Core.Assets;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Media;

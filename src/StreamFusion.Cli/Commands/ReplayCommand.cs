@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using StreamFusion.Cli.Config;
+using StreamFusion.Hosting.Config;
 using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 

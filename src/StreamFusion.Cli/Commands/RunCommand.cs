@@ -1,9 +1,7 @@
 using System.CommandLine;
-using StreamFusion.Cli.Config;
-using StreamFusion.Cli.Output;
-using StreamFusion.Cli.Runtime;
-using StreamFusion.Core.Pipeline;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Cli.Hosting;
+using StreamFusion.Hosting.Config;
+using StreamFusion.Hosting.Operations;
 
 namespace StreamFusion.Cli.Commands;
 
@@ -22,20 +20,13 @@ public static class RunCommand
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(kafka) is { Length: > 0 } bootstrap)
                 config = config with { Kafka = config.Kafka with { Connection = config.Kafka.Connection with { BootstrapServers = bootstrap } } };
-            if (parse.GetValue(metrics) is { Length: > 0 } listen) config = config with { Metrics = Operations.MetricsAddress.Parse(listen) };
+            if (parse.GetValue(metrics) is { Length: > 0 } listen) config = config with { Metrics = MetricsAddress.Parse(listen) };
             if (parse.GetValue(check))
             {
                 Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");
                 return ExitCodes.Ok;
             }
-            using var shutdown = new ShutdownSignal();
-            await using var records = config.FusesRecords
-                ? new RecordOutputs(config.Fusion, config.RecordsFile, config.Kafka, line => Console.Error.WriteLine(line))
-                : null;
-            var outcome = await PipelineHost.RunAsync(config, globals.Locator(parse, config.AssetDirectory), shutdown.Token, records);
-            return records is null
-                ? outcome == PipelineOutcome.Completed ? ExitCodes.Ok : shutdown.ExitCode
-                : await records.CompleteAsync(outcome, shutdown, keepServing: false);
+            return await HostedRun.RunAsync(config, globals, parse);
         }));
         return command;
     }

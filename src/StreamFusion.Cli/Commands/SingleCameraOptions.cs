@@ -1,8 +1,7 @@
 using System.CommandLine;
-using StreamFusion.Cli.Config;
-using StreamFusion.Cli.Operations;
-using StreamFusion.Cli.Output;
-using StreamFusion.Cli.Runtime;
+using StreamFusion.Cli.Hosting;
+using StreamFusion.Hosting.Config;
+using StreamFusion.Hosting.Operations;
 using StreamFusion.Core.Pipeline;
 using StreamFusion.Fusion.Fuse;
 using StreamFusion.Fusion.Transcripts;
@@ -97,9 +96,7 @@ public sealed class SingleCameraOptions
             SpoolDirectory = parse.GetValue(_spool) is { } folder ? Path.GetFullPath(folder) : null,
             FlushTimeout = TimeSpan.FromSeconds(parse.GetValue(_flushTimeout)),
         };
-        await using var records = new RecordOutputs(fusion, parse.GetValue(_output), publishing, line => Console.Error.WriteLine(line));
-        using var shutdown = new ShutdownSignal();
-        var outcome = await PipelineHost.RunAsync(config, globals.Locator(parse), shutdown.Token, records);
-        return await records.CompleteAsync(outcome, shutdown, keepServing);
+        config = config with { Fusion = fusion, RecordsFile = parse.GetValue(_output), Kafka = publishing, AlwaysFuse = true };
+        return await HostedRun.RunAsync(config, globals, parse, options => options.KeepServing = keepServing);
     }
 }

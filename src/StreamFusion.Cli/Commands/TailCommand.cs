@@ -31,7 +31,7 @@ public static class TailCommand
                 throw new ArgumentException("--kafka HOST:PORT is required (a running pipeline prints its embedded broker's address)");
             var topic = parse.GetValue(kafka.Topic)!;
             var cameras = (parse.GetValue(camera) ?? []).ToHashSet();
-            using var shutdown = new ShutdownSignal();
+            using var shutdown = new ShutdownSignal(globals.Logger);
             var properties = connection.ClientProperties(connection.BootstrapServers);
             var partitionLookup = new Dictionary<string, string>(properties);
             properties["group.id"] = parse.GetValue(group) ?? "streamfusion-tail";

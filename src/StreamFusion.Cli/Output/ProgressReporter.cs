@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using StreamFusion.Cli.Runtime;
+using StreamFusion.Hosting.Cameras;
 using StreamFusion.Media.Live;
 
 namespace StreamFusion.Cli.Output;
@@ -10,7 +10,7 @@ namespace StreamFusion.Cli.Output;
 /// On a terminal a single camera gets one status line rewritten in place (stderr); otherwise every interval
 /// prints a plain log line per camera to stdout. An extra status (Kafka) follows the cameras' lines.
 /// </summary>
-public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, bool interactive, Func<string?>? extraStatus = null)
+public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, bool interactive)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Frames, TimeSpan At)> _last = [];
@@ -31,7 +31,7 @@ public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, 
 
     private void Report()
     {
-        var extra = extraStatus?.Invoke();
+        var extra = running.KafkaStatus();
         var cameras = running.Pipelines;
         foreach (var camera in cameras)
         {
@@ -66,19 +66,5 @@ public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, 
         return double.IsNaN(duration)
             ? string.Create(CultureInfo.InvariantCulture, $"pos={position:F1}s")
             : string.Create(CultureInfo.InvariantCulture, $"pos={position:F1}/{duration:F1}s ({100 * position / Math.Max(duration, 1e-9):F0}%)");
-    }
-
-    /// <summary>One line per camera when it is done, to stdout.</summary>
-    public static void PrintSummary(CameraPipeline camera, string outcome, TimeSpan elapsed)
-    {
-        var c = camera.Counters;
-        var stats = camera.DecodeStats;
-        var vision = camera.InferenceProvider is null ? "" : $", {c.AnalysedFrames} frames analysed, {c.Objects} objects, {c.Tracks} tracks";
-        vision += camera.VoiceActivity is null ? "" : $", {c.AudioWindows} audio windows, {c.SpeechSegments} speech segments, {c.SoundEvents} sound events";
-        vision += c.Records == 0 ? "" : $", {c.Records} records, {c.Incidents} incidents";
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{camera.Camera.Id}] {outcome} in {elapsed.TotalSeconds:F2}s: {c.VideoFrames} frames ({c.VideoFrames / Math.Max(elapsed.TotalSeconds, 1e-9):F1} fps), " +
-            $"audio {c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F2}s, {c.SubtitleCues} cues, {camera.Dropped} dropped, " +
-            $"{stats.CorruptPackets} corrupt packets, {stats.DecodeErrors} decode errors{vision}"));
     }
 }

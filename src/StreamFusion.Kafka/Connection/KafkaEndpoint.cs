@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StreamFusion.Kafka.Embedded;
 
 namespace StreamFusion.Kafka.Connection;
@@ -20,14 +21,14 @@ public sealed class KafkaEndpoint : IDisposable
     public bool IsEmbedded => _embedded is not null;
 
     /// <param name="topics">created on the embedded broker (a real cluster's topics are its operators' business)</param>
-    public static KafkaEndpoint Open(KafkaConnection connection, IEnumerable<string> topics, Action<string> announce)
+    public static KafkaEndpoint Open(KafkaConnection connection, IEnumerable<string> topics, ILogger logger)
     {
         if (!connection.UsesEmbeddedBroker) return new KafkaEndpoint(connection, connection.BootstrapServers!, null);
         var broker = new EmbeddedBroker();
         foreach (var topic in topics.Distinct()) broker.CreateTopic(topic);
-        announce($"kafka: embedded broker at {broker.BootstrapServers} (in memory, for trying things out: records vanish when this process ends; " +
+        logger.LogInformation($"kafka: embedded broker at {broker.BootstrapServers} (in memory, for trying things out: records vanish when this process ends; " +
                  "use --kafka HOST:PORT or kafka.bootstrap_servers for a real cluster)");
-        announce($"kafka: read it meanwhile with: kcat -b {broker.BootstrapServers} -C -t {string.Join(",", topics.Distinct())}   or   streamfusion tail --kafka {broker.BootstrapServers}");
+        logger.LogInformation($"kafka: read it meanwhile with: kcat -b {broker.BootstrapServers} -C -t {string.Join(",", topics.Distinct())}   or   streamfusion tail --kafka {broker.BootstrapServers}");
         return new KafkaEndpoint(connection, broker.BootstrapServers, broker);
     }
 

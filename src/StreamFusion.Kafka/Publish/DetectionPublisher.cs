@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using Confluent.Kafka;
 using StreamFusion.Core.Metrics;
@@ -22,7 +23,7 @@ public sealed class DetectionPublisher : IDisposable
     private readonly Dictionary<string, string> _producerProperties;
     private readonly RecordSpool _spool;
     private readonly bool _temporarySpool;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly LatencyHistogram _latency = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
@@ -41,12 +42,12 @@ public sealed class DetectionPublisher : IDisposable
     private long _accepted, _delivered, _spooled, _resent, _rejected, _refused, _outages;
 
     /// <param name="properties">librdkafka properties: bootstrap.servers, shared connection settings, producer overrides</param>
-    /// <param name="log">one-line notices: recovery, outages, limits, rejections</param>
-    public DetectionPublisher(PublisherSettings settings, IReadOnlyDictionary<string, string> properties, Action<string> log)
+    /// <param name="logger">one-line notices: recovery, outages, limits, rejections</param>
+    public DetectionPublisher(PublisherSettings settings, IReadOnlyDictionary<string, string> properties, ILogger logger)
     {
         _settings = settings;
-        _log = log;
-        _producerProperties = ProducerProperties(properties, log);
+        _logger = logger;
+        _producerProperties = ProducerProperties(properties, logger);
         _temporarySpool = settings.SpoolDirectory is null;
         var directory = settings.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), $"streamfusion-spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
         _spool = RecordSpool.Open(directory, settings.SpoolMaxBytes, settings.SpoolFsync);
@@ -60,7 +61,7 @@ public sealed class DetectionPublisher : IDisposable
             throw;
         }
         if (_spool.Recovered > 0)
-            log($"kafka: {_spool.Recovered} undelivered record(s) from a previous run found in spool {directory}; delivering them first");
+            logger.LogInformation($"kafka: {_spool.Recovered} undelivered record(s) from a previous run found in spool {directory}; delivering them first");
         _pump = new Thread(Pump) { IsBackground = true, Name = "kafka-publisher" };
         _pump.Start();
     }
@@ -94,7 +95,7 @@ public sealed class DetectionPublisher : IDisposable
             {
                 _refused++;
                 if (_notices.Allow("full"))
-                    _log($"kafka: spool {_spool.Directory} is full ({_settings.SpoolMaxBytes} bytes of undelivered records): refusing new records " +
+                    _logger.LogWarning($"kafka: spool {_spool.Directory} is full ({_settings.SpoolMaxBytes} bytes of undelivered records): refusing new records " +
                          $"({_refused} so far); raise kafka.spool.max_mb or bring the broker back");
                 return false;
             }
@@ -115,7 +116,7 @@ public sealed class DetectionPublisher : IDisposable
         return _spool.UnackedRecords;
     }
 
-    private static Dictionary<string, string> ProducerProperties(IReadOnlyDictionary<string, string> properties, Action<string> log)
+    private static Dictionary<string, string> ProducerProperties(IReadOnlyDictionary<string, string> properties, ILogger logger)
     {
         var merged = new Dictionary<string, string>
         {
@@ -128,7 +129,7 @@ public sealed class DetectionPublisher : IDisposable
         };
         foreach (var (key, value) in properties) merged[key] = value;
         if (merged["message.timeout.ms"] != "0")
-            log($"kafka: message.timeout.ms={merged["message.timeout.ms"]}: records that time out are re-sent from the spool, but librdkafka may " +
+            logger.LogWarning($"kafka: message.timeout.ms={merged["message.timeout.ms"]}: records that time out are re-sent from the spool, but librdkafka may " +
                 "deliver later records first; leave it unset (infinite) for strict per-camera order");
         return merged;
     }
@@ -142,7 +143,7 @@ public sealed class DetectionPublisher : IDisposable
                 .SetLogHandler((_, message) =>
                 {
                     if (message.Level <= SyslogLevel.Warning && _notices.Allow("log:" + message.Facility))
-                        _log($"kafka: {message.Facility}: {message.Message}");
+                        _logger.LogWarning($"kafka: {message.Facility}: {message.Message}");
                 })
                 .Build();
         }
@@ -157,10 +158,10 @@ public sealed class DetectionPublisher : IDisposable
         if (error.IsFatal)
         {
             lock (_flight) _recreate = _rewind = true;
-            _log($"kafka: fatal producer error ({error.Code}: {error.Reason}); starting a new producer and re-sending what was not acknowledged");
+            _logger.LogError($"kafka: fatal producer error ({error.Code}: {error.Reason}); starting a new producer and re-sending what was not acknowledged");
         }
         else if (_notices.Allow("error:" + error.Code))
-            _log($"kafka: {error.Reason}");
+            _logger.LogWarning($"kafka: {error.Reason}");
         _wake.Set();
     }
 
@@ -177,7 +178,7 @@ public sealed class DetectionPublisher : IDisposable
             }
             catch (Exception e)
             {
-                if (_notices.Allow("pump")) _log($"kafka: publisher: {e.Message} (retrying)");
+                if (_notices.Allow("pump")) _logger.LogWarning($"kafka: publisher: {e.Message} (retrying)");
                 _wake.Wait(TimeSpan.FromSeconds(1));
             }
             _wake.Wait(TimeSpan.FromMilliseconds(200));
@@ -249,7 +250,7 @@ public sealed class DetectionPublisher : IDisposable
             if (e is not ProduceException<string, byte[]> { Error.Code: ErrorCode.Local_QueueFull })
             {
                 _rewind = true;
-                if (_notices.Allow("produce")) _log($"kafka: produce failed ({e.Message}); retrying");
+                if (_notices.Allow("produce")) _logger.LogWarning($"kafka: produce failed ({e.Message}); retrying");
             }
             return false;
         }
@@ -278,7 +279,7 @@ public sealed class DetectionPublisher : IDisposable
                 else Reject(report);
                 if (_stalledSince is { } since)
                 {
-                    _log($"kafka: broker acknowledging again after {(DateTime.UtcNow - since).TotalSeconds:F1} s; delivering {_spool.UnackedRecords} waiting record(s)");
+                    _logger.LogInformation($"kafka: broker acknowledging again after {(DateTime.UtcNow - since).TotalSeconds:F1} s; delivering {_spool.UnackedRecords} waiting record(s)");
                     _stalledSince = null;
                 }
                 _lastProgress = DateTime.UtcNow;
@@ -288,7 +289,7 @@ public sealed class DetectionPublisher : IDisposable
             {
                 _rewind = true;
                 if (_notices.Allow("delivery:" + code))
-                    _log($"kafka: delivery failed ({code}: {report.Error.Reason}); the record stays in the spool and is sent again");
+                    _logger.LogWarning($"kafka: delivery failed ({code}: {report.Error.Reason}); the record stays in the spool and is sent again");
             }
             // The pump has work only when records wait behind the memory window or must be sent again.
             if (!_rewind && _held is null && !_spool.HasUnread) return;
@@ -310,14 +311,14 @@ public sealed class DetectionPublisher : IDisposable
     private void Reject(DeliveryReport<string, byte[]> report)
     {
         _rejected++;
-        _log($"kafka: broker rejected a record for good ({report.Error.Code}: {report.Error.Reason}); kept in {Path.Combine(_spool.Directory, "rejected.jsonl")}");
+        _logger.LogError($"kafka: broker rejected a record for good ({report.Error.Code}: {report.Error.Reason}); kept in {Path.Combine(_spool.Directory, "rejected.jsonl")}");
         try
         {
             File.AppendAllText(Path.Combine(_spool.Directory, "rejected.jsonl"), Encoding.UTF8.GetString(report.Message.Value) + "\n");
         }
         catch (IOException e)
         {
-            _log($"kafka: could not keep the rejected record: {e.Message}");
+            _logger.LogError($"kafka: could not keep the rejected record: {e.Message}");
         }
     }
 
@@ -328,7 +329,7 @@ public sealed class DetectionPublisher : IDisposable
             if (_outstanding == 0 || _stalledSince is not null || DateTime.UtcNow - _lastProgress < _settings.StallNoticeOrDefault) return;
             _stalledSince = _lastProgress;
             _outages++;
-            _log($"kafka: no acknowledgement from the broker for {(DateTime.UtcNow - _lastProgress).TotalSeconds:F0} s (unreachable?): " +
+            _logger.LogWarning($"kafka: no acknowledgement from the broker for {(DateTime.UtcNow - _lastProgress).TotalSeconds:F0} s (unreachable?): " +
                  $"{_spool.UnackedRecords} record(s) waiting, kept in spool {_spool.Directory}; nothing is dropped");
         }
     }
@@ -343,7 +344,7 @@ public sealed class DetectionPublisher : IDisposable
         _spool.Dispose();
         if (_temporarySpool) Directory.Delete(_spool.Directory, recursive: true);
         else if (leftover > 0)
-            _log($"kafka: {leftover} record(s) not yet delivered are kept in spool {_spool.Directory}; the next start with this spool delivers them");
+            _logger.LogWarning($"kafka: {leftover} record(s) not yet delivered are kept in spool {_spool.Directory}; the next start with this spool delivers them");
         _wake.Dispose();
         _stop.Dispose();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Confluent.Kafka;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Kafka.Connection;
@@ -17,7 +18,7 @@ public sealed class TranscriptTopicReader : IDisposable
     private readonly bool _fromBeginning;
     private readonly Func<string, TranscriptSegment, bool> _deliver;
     private readonly Func<string, DateTimeOffset, double?> _mediaTime;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly NoticeLimiter _notices = new(TimeSpan.FromSeconds(30));
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
@@ -26,9 +27,9 @@ public sealed class TranscriptTopicReader : IDisposable
     /// <param name="deliver">hands a segment to its camera; false when no such camera runs here</param>
     /// <param name="mediaTime">a camera's media time at a wall-clock instant, for segments timed in UTC</param>
     public TranscriptTopicReader(string topic, IReadOnlyDictionary<string, string> properties, bool fromBeginning,
-        Func<string, TranscriptSegment, bool> deliver, Func<string, DateTimeOffset, double?> mediaTime, Action<string> log)
+        Func<string, TranscriptSegment, bool> deliver, Func<string, DateTimeOffset, double?> mediaTime, ILogger logger)
     {
-        (_topic, _connection, _fromBeginning, _deliver, _mediaTime, _log) = (topic, properties, fromBeginning, deliver, mediaTime, log);
+        (_topic, _connection, _fromBeginning, _deliver, _mediaTime, _logger) = (topic, properties, fromBeginning, deliver, mediaTime, logger);
         _properties = new Dictionary<string, string>(properties)
         {
             ["group.id"] = "streamfusion-transcripts", // required by librdkafka; nothing is committed to it
@@ -48,7 +49,7 @@ public sealed class TranscriptTopicReader : IDisposable
         try
         {
             using var consumer = new ConsumerBuilder<string?, byte[]>(_properties)
-                .SetErrorHandler((_, e) => { if (_notices.Allow("error:" + e.Code)) _log($"kafka: transcripts: {e.Reason}"); })
+                .SetErrorHandler((_, e) => { if (_notices.Allow("error:" + e.Code)) _logger.LogWarning($"kafka: transcripts: {e.Reason}"); })
                 .SetLogHandler((_, _) => { })
                 .Build();
             if (!AssignAll(consumer)) return;
@@ -60,7 +61,7 @@ public sealed class TranscriptTopicReader : IDisposable
         }
         catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
         {
-            _log($"kafka: transcript reader stopped: {e.Message}");
+            _logger.LogError($"kafka: transcript reader stopped: {e.Message}");
         }
     }
 
@@ -77,11 +78,11 @@ public sealed class TranscriptTopicReader : IDisposable
                     consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_topic, p, offset)));
                     return true;
                 }
-                if (_notices.Allow("missing")) _log($"kafka: transcript topic '{_topic}' does not exist yet; checking again every 5 s");
+                if (_notices.Allow("missing")) _logger.LogWarning($"kafka: transcript topic '{_topic}' does not exist yet; checking again every 5 s");
             }
             catch (KafkaException e)
             {
-                if (_notices.Allow("metadata")) _log($"kafka: transcript topic '{_topic}': {e.Error.Reason}; retrying");
+                if (_notices.Allow("metadata")) _logger.LogWarning($"kafka: transcript topic '{_topic}': {e.Error.Reason}; retrying");
             }
             _stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
         }
@@ -94,7 +95,7 @@ public sealed class TranscriptTopicReader : IDisposable
         {
             var count = Interlocked.Increment(ref _malformed);
             if (_notices.Allow("malformed"))
-                _log($"kafka: transcript {result.TopicPartitionOffset}: skipped: {problem} ({count} malformed so far)");
+                _logger.LogWarning($"kafka: transcript {result.TopicPartitionOffset}: skipped: {problem} ({count} malformed so far)");
             return;
         }
         if (_deliver(camera, segment))
@@ -104,7 +105,7 @@ public sealed class TranscriptTopicReader : IDisposable
         }
         var unknown = Interlocked.Increment(ref _unknownCamera);
         if (_notices.Allow("camera:" + camera))
-            _log($"kafka: transcript {result.TopicPartitionOffset}: camera '{camera}' is not in this pipeline; skipped ({unknown} so far)");
+            _logger.LogWarning($"kafka: transcript {result.TopicPartitionOffset}: camera '{camera}' is not in this pipeline; skipped ({unknown} so far)");
     }
 
     public void Dispose()

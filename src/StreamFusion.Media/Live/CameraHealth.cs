@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace StreamFusion.Media.Live;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace StreamFusion.Media.Live;
 /// state and since when, reconnects, the last error (credentials redacted), when the last item arrived, and the
 /// media time skipped over by outages.
 /// </summary>
-public sealed class CameraHealth(string camera, Action<string>? log = null)
+/// <param name="logger">state changes, as notices (the camera's own logger: its scope names the camera)</param>
+public sealed class CameraHealth(string camera, ILogger? logger = null)
 {
     private readonly object _gate = new();
     private CameraState _state = CameraState.Connecting;
@@ -29,7 +32,7 @@ public sealed class CameraHealth(string camera, Action<string>? log = null)
             (_state, _since) = (state, DateTimeOffset.UtcNow);
             if (state is CameraState.Stalled or CameraState.BackingOff or CameraState.Failed && detail is not null) _lastError = detail;
         }
-        log?.Invoke($"[{camera}] {state.Name()}{(detail is null ? "" : ": " + detail)}");
+        logger?.Log(state == CameraState.Failed ? LogLevel.Error : LogLevel.Information, "{State}{Detail}", state.Name(), detail is null ? "" : ": " + detail);
     }
 
     /// <summary>The source is live again after an outage that skipped this much media time.</summary>

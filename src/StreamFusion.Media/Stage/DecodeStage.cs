@@ -17,7 +17,7 @@ public sealed class DecodeStage
     private readonly Func<CancellationToken, IMediaSource>? _reopen;
     private readonly ReconnectPolicy _reconnect;
     private readonly Pacing _pacing;
-    private readonly Random _jitter = new();
+    private readonly SourceRetry _retry;
     private IMediaSource _source;
     private double _position = double.NaN;
     private double _ptsOffset;
@@ -36,6 +36,7 @@ public sealed class DecodeStage
         _reopen = reopen;
         _reconnect = reopen is null ? ReconnectPolicy.Off : reconnect ?? ReconnectPolicy.Off;
         Health = health ?? new CameraHealth(source.Uri.Redacted);
+        _retry = new SourceRetry(_reconnect, Health);
     }
 
     public IMediaSource Source => Volatile.Read(ref _source);
@@ -176,34 +177,11 @@ public sealed class DecodeStage
     /// <returns>false when stopped meanwhile</returns>
     private bool Reconnect(MediaException? failure, CancellationToken stop)
     {
-        var why = failure?.Message ?? "the stream ended";
-        for (var attempt = 1; ; attempt++)
-        {
-            if (_reconnect.MaxAttempts > 0 && attempt > _reconnect.MaxAttempts)
-            {
-                Health.Set(CameraState.Failed, $"gave up after {_reconnect.MaxAttempts} attempts: {why}");
-                throw failure ?? new MediaNetworkException($"{Source.Uri.Redacted}: the stream ended and did not come back");
-            }
-            var delay = _reconnect.Delay(attempt, _jitter);
-            Health.Set(CameraState.BackingOff, $"{why}; reconnecting in {delay.TotalSeconds:F1} s (attempt {attempt})");
-            if (stop.WaitHandle.WaitOne(delay)) return false;
-            Health.Set(CameraState.Connecting);
-            try
-            {
-                var reopened = _reopen!(stop);
-                var previous = Interlocked.Exchange(ref _source, reopened);
-                previous.Dispose();
-                (_realign, _stalled) = (true, false); // live again with the first item (Stamp)
-                return true;
-            }
-            catch (MediaAbortedException) when (stop.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (MediaException error)
-            {
-                why = error.Message;
-            }
-        }
+        var reopened = _retry.OpenAsync(cancel => Task.FromResult(_reopen!(cancel)), failure?.Message ?? "the stream ended", failure, stop)
+            .GetAwaiter().GetResult(); // this stage has a thread of its own
+        if (reopened is null) return false;
+        Interlocked.Exchange(ref _source, reopened).Dispose();
+        (_realign, _stalled) = (true, false); // live again with the first item (Stamp)
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -56,12 +57,12 @@ public sealed unsafe class YoloxDetector : IDisposable
     public int ParallelRuns => _model.Slots.Count;
     public bool Batching => _model.Batcher is not null;
 
-    public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, Action<string>? warn = null, SharedSessions? shared = null)
+    public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, ILogger? logger = null, SharedSessions? shared = null)
     {
         if (!File.Exists(settings.ModelPath))
             throw new ModelException($"detector model not found: {settings.ModelPath} (expected a YOLOX ONNX model, input float[1,3,S,S] such as [1,3,416,416])");
         var labels = LabelMap.Load(settings.LabelsPath);
-        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, warn, shared, batchable: true);
+        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, logger, shared, batchable: true);
         try
         {
             var (size, anchors, classes) = ValidateContract(model, labels);

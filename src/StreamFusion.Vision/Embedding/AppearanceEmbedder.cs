@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using StreamFusion.Vision.Detection;
@@ -27,9 +28,9 @@ public sealed unsafe class AppearanceEmbedder : IDisposable
         _size = size;
     }
 
-    public static AppearanceEmbedder Load(string path, OnnxSettings onnx, Action<string>? warn = null, SharedSessions? shared = null)
+    public static AppearanceEmbedder Load(string path, OnnxSettings onnx, ILogger? logger = null, SharedSessions? shared = null)
     {
-        var model = OnnxSessionFactory.Create(path, onnx, warn, shared);
+        var model = OnnxSessionFactory.Create(path, onnx, logger, shared);
         var input = model.Session.InputMetadata.Values.FirstOrDefault();
         if (model.Session.InputMetadata.Count != 1 || input?.Dimensions is not [_, 3, var h, var w] || h != w || h <= 0
             || model.Session.OutputMetadata.Values.Single().Dimensions.Length != 2)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Embedding;
 using StreamFusion.Inference;
@@ -18,12 +19,12 @@ internal sealed class FrameDetector : IDisposable
 
     public YoloxDetector Detector => _detector;
 
-    public static FrameDetector Load(VisionSettings settings, Action<string>? warn, SharedSessions sessions)
+    public static FrameDetector Load(VisionSettings settings, ILogger? logger, SharedSessions sessions)
     {
-        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, warn, sessions);
+        var detector = YoloxDetector.Load(settings.Detector, settings.Onnx, logger, sessions);
         try
         {
-            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, warn, sessions) : null;
+            var embedder = settings.EmbeddingModelPath is { } path ? AppearanceEmbedder.Load(path, settings.Onnx, logger, sessions) : null;
             return new FrameDetector(detector, embedder, settings.SimulatedDelay);
         }
         catch

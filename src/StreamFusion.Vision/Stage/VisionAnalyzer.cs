@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
 using StreamFusion.Inference;
@@ -39,7 +40,7 @@ public sealed class VisionAnalyzer : IDisposable
 
     /// <param name="sharing">sessions and detection budget shared with the process's other cameras</param>
     /// <param name="camera">this camera's id, its account in the budget</param>
-    public static VisionAnalyzer Load(VisionSettings settings, Action<string>? warn = null, InferenceSharing? sharing = null, string camera = "")
+    public static VisionAnalyzer Load(VisionSettings settings, ILogger? logger = null, InferenceSharing? sharing = null, string camera = "")
     {
         sharing ??= InferenceSharing.None;
         // A camera's parallel detectors share one session even where cameras keep their own.
@@ -47,11 +48,11 @@ public sealed class VisionAnalyzer : IDisposable
         var detectors = new List<FrameDetector>();
         try
         {
-            detectors.Add(FrameDetector.Load(settings, warn, sessions));
+            detectors.Add(FrameDetector.Load(settings, logger, sessions));
             var first = detectors[0].Detector;
             // With batching, a second frame in flight lets one camera fill batches and overlaps its preprocessing.
             var wanted = Math.Min(MaxDetectors, first.Batching ? Math.Max(2, first.ParallelRuns) : first.ParallelRuns);
-            while (detectors.Count < wanted) detectors.Add(FrameDetector.Load(settings, warn, sessions));
+            while (detectors.Count < wanted) detectors.Add(FrameDetector.Load(settings, logger, sessions));
             foreach (var detector in detectors) detector.WarmUp();
             return new VisionAnalyzer([.. detectors], settings, sharing.Budget, camera);
         }

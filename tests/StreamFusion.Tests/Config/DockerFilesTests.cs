@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using StreamFusion.Cli.Config;
+using StreamFusion.Hosting.Config;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamFusion.Tests.Config;

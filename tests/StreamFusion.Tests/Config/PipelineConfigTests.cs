@@ -1,5 +1,5 @@
-using StreamFusion.Cli.Config;
-using StreamFusion.Cli.Operations;
+using StreamFusion.Hosting.Config;
+using StreamFusion.Hosting.Operations;
 using StreamFusion.Core.Config;
 using StreamFusion.Core.Pipeline;
 

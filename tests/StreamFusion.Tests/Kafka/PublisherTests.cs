@@ -14,7 +14,7 @@ public class PublisherTests
         Dictionary<string, string>? extra = null) =>
         new(new PublisherSettings(Topic, spool, StallNotice: stall ?? TimeSpan.FromSeconds(1)),
             new Dictionary<string, string>(extra ?? []) { ["bootstrap.servers"] = broker.BootstrapServers },
-            line => { lock (log ?? []) log?.Add(line); });
+            new LineLogger(line => { lock (log ?? []) log?.Add(line); }));
 
     [Fact]
     public async Task Publishes_in_order_with_keys_headers_and_measured_latency()

@@ -20,7 +20,7 @@ public class SampleConsumerTests
     {
         using var broker = new EmbeddedBroker();
         broker.CreateTopic(PublisherSettings.DefaultTopic);
-        using (var publisher = new DetectionPublisher(new PublisherSettings(), new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers }, _ => { }))
+        using (var publisher = new DetectionPublisher(new PublisherSettings(), new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
         {
             foreach (var record in new[] { Window(0, "none"), Window(1, "high"), Window(1, "high"), Window(1, "high", revision: 1) })
                 publisher.Publish(DetectionMessages.From(record));

@@ -48,7 +48,7 @@ public class TranscriptTopicTests
             },
             // the camera's media clock read 2.0 s at 10:00:00 UTC
             (camera, instant) => camera == "cam" ? 2.0 + (instant - DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture)).TotalSeconds : null,
-            log.Enqueue);
+            new LineLogger(log.Enqueue));
         WaitUntil(() => reader.Received + reader.Malformed + reader.UnknownCamera == 9, TimeSpan.FromSeconds(30), "all 9 messages");
 
         Assert.Equal((4L, 4L, 1L), (reader.Received, reader.Malformed, reader.UnknownCamera));

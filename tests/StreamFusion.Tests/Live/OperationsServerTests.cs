@@ -1,20 +1,26 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Prometheus;
-using StreamFusion.Cli.Operations;
-using StreamFusion.Cli.Runtime;
+using StreamFusion.Hosting;
+using StreamFusion.Hosting.Cameras;
+using StreamFusion.Hosting.Operations;
 using StreamFusion.Tests.Media;
 
 namespace StreamFusion.Tests.Live;
 
-/// <summary>The /metrics and /health server as a Prometheus scraper meets it: scraping every 15 s.</summary>
+/// <summary>The /metrics and /health endpoints on Kestrel as a Prometheus scraper meets them: scraping every 15 s.</summary>
 public class OperationsServerTests
 {
-    private static OperationsServer Serve(int port)
+    private static WebApplication Serve(int port) => Serve(new MetricsAddress("127.0.0.1", port), Metrics.NewCustomRegistry());
+
+    private static WebApplication Serve(MetricsAddress address, CollectorRegistry registry)
     {
-        var registry = Metrics.NewCustomRegistry();
         Metrics.WithCustomRegistry(registry).CreateCounter("streamfusion_test_total", "a sample to export").Inc();
-        return new OperationsServer(new MetricsAddress("127.0.0.1", port), registry, new RunningCameras());
+        var app = StreamFusionHost.BuildListening(StreamFusionHost.CreateOperationsBuilder(address), address);
+        app.MapStreamFusionOperations(registry, new RunningCameras());
+        StreamFusionHost.StartAsync(app, address).GetAwaiter().GetResult();
+        return app;
     }
 
     [Theory]
@@ -48,8 +54,7 @@ public class OperationsServerTests
     [Fact]
     public void A_host_name_that_does_not_resolve_is_a_clear_error()
     {
-        var error = Assert.Throws<ArgumentException>(() =>
-            new OperationsServer(new MetricsAddress("nosuchhost.invalid", 9464), Metrics.NewCustomRegistry(), new RunningCameras()));
+        var error = Assert.Throws<ArgumentException>(() => Serve(new MetricsAddress("nosuchhost.invalid", 9464), Metrics.NewCustomRegistry()));
 
         Assert.StartsWith("metrics: cannot listen on nosuchhost.invalid:9464: ", error.Message);
     }

@@ -85,7 +85,7 @@ public class DetectorTests
         Assert.Contains("no CUDAExecutionProvider", cuda.Message);
 
         var warnings = new List<string>();
-        using var auto = YoloxDetector.Load(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Auto }, warnings.Add);
+        using var auto = YoloxDetector.Load(VisionTestSupport.Settings(), new OnnxSettings { Device = InferenceDevice.Auto }, new LineLogger(warnings.Add));
         Assert.Equal("CPUExecutionProvider", auto.Provider);
         Assert.Contains(warnings, w => w.Contains("running yolox_nano.onnx on CPU"));
     }

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StreamFusion.Core.Pipeline;
+using StreamFusion.Hosting;
+using StreamFusion.Hosting.Config;
+
+namespace StreamFusion.Cli.Hosting;
+
+/// <summary>
+/// What run, replay, live and detect share: the pipeline in a host of its own (StreamFusionHost), the CLI's
+/// logging and stdout reporting, Ctrl+C and SIGTERM draining it, and the run's result as an exit code.
+/// </summary>
+internal static class HostedRun
+{
+    public static async Task<int> RunAsync(PipelineConfig config, Commands.GlobalOptions globals, ParseResult parse, Action<StreamFusionOptions>? configure = null)
+    {
+        using var shutdown = new ShutdownSignal(globals.Logger);
+        using var host = StreamFusionHost.Build(config, services =>
+        {
+            services.AddSingleton(globals.Logs);
+            services.AddSingleton<IRunReporter, ConsoleRunReporter>();
+            services.AddSingleton<IHostLifetime>(provider => new SignalLifetime(shutdown, provider.GetRequiredService<IHostApplicationLifetime>()));
+        }, options =>
+        {
+            options.Assets = globals.Locator(parse, config.AssetDirectory);
+            options.LogRunFailure = false; // the verb reports it, with its exit code
+            configure?.Invoke(options);
+        });
+        await StreamFusionHost.StartAsync(host, config.Metrics);
+        await host.WaitForShutdownAsync();
+        var completion = host.Services.GetRequiredService<StreamFusionRun>().Completion;
+        var result = completion.IsCompleted ? completion.Result : new RunResult(PipelineOutcome.Aborted);
+        if (result.Error is { } error) ExceptionDispatchInfo.Throw(error);
+        if (result.Outcome != PipelineOutcome.Completed) return shutdown.ExitCode;
+        return result.Undelivered > 0 ? ExitCodes.Network : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,69 @@
+using StreamFusion.Core.Config;
+
+namespace StreamFusion.Hosting.Config;
+
+/// <summary>Reads an `audio:` section over defaults (the top-level section, or a camera's over the top level).</summary>
+public static class AudioConfigReader
+{
+    public static AudioConfig Read(YamlSection? section, AudioConfig defaults)
+    {
+        if (section is null) return defaults;
+        var config = defaults with
+        {
+            Enabled = section.Bool("enabled", true),
+            VadModel = section.String("vad_model") ?? defaults.VadModel,
+            WindowSeconds = section.Duration("window", TimeSpan.FromSeconds(defaults.WindowSeconds)).TotalSeconds,
+        };
+        if (section.Section("mfcc") is { } mfcc)
+        {
+            config = config with
+            {
+                Mfcc = config.Mfcc with
+                {
+                    SampleRate = mfcc.Int("sample_rate", config.Mfcc.SampleRate, 8000, 48000),
+                    FrameLengthMs = mfcc.Number("frame_length_ms", config.Mfcc.FrameLengthMs, 5, 200),
+                    FrameShiftMs = mfcc.Number("frame_shift_ms", config.Mfcc.FrameShiftMs, 1, 200),
+                    PreEmphasis = (float)mfcc.Number("pre_emphasis", config.Mfcc.PreEmphasis, 0, 1),
+                    MelBins = mfcc.Int("mel_bins", config.Mfcc.MelBins, 4, 128),
+                    Cepstra = mfcc.Int("cepstra", config.Mfcc.Cepstra, 1, 128),
+                    LowFrequency = (float)mfcc.Number("low_hz", config.Mfcc.LowFrequency, 0, 24000),
+                    HighFrequency = (float)mfcc.Number("high_hz", config.Mfcc.HighFrequency, -24000, 24000),
+                    Lifter = (float)mfcc.Number("lifter", config.Mfcc.Lifter, 0, 1000),
+                },
+            };
+            if (config.Mfcc.Cepstra > config.Mfcc.MelBins) mfcc.Error(null, "cepstra", $"must not exceed mel_bins ({config.Mfcc.MelBins})");
+            mfcc.RejectUnknownKeys();
+        }
+        if (section.Section("events") is { } events)
+        {
+            config = config with
+            {
+                Events = config.Events with
+                {
+                    ImpulseRiseDb = (float)events.Number("impulse_rise_db", config.Events.ImpulseRiseDb, 1, 100),
+                    ImpulseMinDb = (float)events.Number("impulse_min_dbfs", config.Events.ImpulseMinDb, -120, 0),
+                    ImpulseMinHighBand = (float)events.Number("impulse_min_high_band", config.Events.ImpulseMinHighBand, 0, 1),
+                    LoudDb = (float)events.Number("loud_dbfs", config.Events.LoudDb, -120, 0),
+                    LoudMinLength = events.Duration("loud_min_length", TimeSpan.FromSeconds(config.Events.LoudMinLength)).TotalSeconds,
+                },
+            };
+            events.RejectUnknownKeys();
+        }
+        if (section.Section("denoise") is { } denoise)
+        {
+            config = config with
+            {
+                Denoise = config.Denoise with
+                {
+                    Enabled = denoise.Bool("enabled", true),
+                    HighPassHz = denoise.Number("high_pass_hz", config.Denoise.HighPassHz, 0, 2000),
+                    Subtraction = (float)denoise.Number("subtraction", config.Denoise.Subtraction, 0, 10),
+                    Floor = (float)denoise.Number("floor", config.Denoise.Floor, 0, 1),
+                },
+            };
+            denoise.RejectUnknownKeys();
+        }
+        section.RejectUnknownKeys();
+        return config;
+    }
+}

@@ -1,0 +1,29 @@
+using StreamFusion.Kafka.Connection;
+using StreamFusion.Kafka.Publish;
+
+namespace StreamFusion.Hosting.Config;
+
+/// <summary>
+/// The `kafka:` section: one connection (the embedded broker when no bootstrap servers are given) shared by the
+/// detections producer and the transcript reader, the detections topic and the outage spool.
+/// </summary>
+public sealed record KafkaConfig
+{
+    public bool Enabled { get; init; } = true;
+    public KafkaConnection Connection { get; init; } = KafkaConnection.Embedded;
+    public string Topic { get; init; } = PublisherSettings.DefaultTopic;
+    /// <summary>Live transcript segments from a speech-to-text service (JSON keyed by camera id); null reads none.</summary>
+    public string? TranscriptTopic { get; init; }
+    public bool TranscriptsFromBeginning { get; init; }
+    /// <summary>Outbox for undelivered records; null: the default per cluster and topic (a temporary one for the embedded broker).</summary>
+    public string? SpoolDirectory { get; init; }
+    public long SpoolMaxBytes { get; init; } = 1L << 30;
+    public bool SpoolFsync { get; init; }
+    public int MemoryRecords { get; init; } = 10_000;
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public PublisherSettings Publisher(KafkaEndpoint endpoint) => new(
+        Topic,
+        endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic),
+        MemoryRecords, SpoolMaxBytes, SpoolFsync);
+}

@@ -1,0 +1,118 @@
+using Prometheus;
+using StreamFusion.Hosting.Cameras;
+using StreamFusion.Core.Metrics;
+using StreamFusion.Media.Live;
+
+namespace StreamFusion.Hosting.Operations;
+
+/// <summary>
+/// The Prometheus view of a run, read from the cameras and the publisher just before each scrape: per camera
+/// state, reconnects, media time lost to outages, frames, fps, records, queue depth and drops per edge, capture→stage
+/// latency quantiles; Kafka delivery, spool and capture→ack latency.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
+    private readonly RunningCameras _cameras;
+    private readonly Dictionary<string, (long Frames, DateTime At)> _lastFrames = [];
+
+    private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
+    private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
+
+    public PipelineMetrics(RunningCameras cameras)
+    {
+        _cameras = cameras;
+        Registry = Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+        string[] camera = ["camera"];
+        _state = f.CreateGauge("streamfusion_camera_state", "1 for the camera's current state (connecting, live, stalled, backing-off, ended, failed)", [.. camera, "state"]);
+        _up = f.CreateGauge("streamfusion_camera_up", "1 while the camera's source delivers (live), else 0", camera);
+        _reconnects = f.CreateCounter("streamfusion_camera_reconnects_total", "times the source came back after a failure, end or stall", camera);
+        _gap = f.CreateCounter("streamfusion_camera_gap_seconds_total", "media time lost to outages", camera);
+        _frames = f.CreateCounter("streamfusion_frames_total", "decoded video frames", camera);
+        _analysed = f.CreateCounter("streamfusion_analysed_frames_total", "frames the detector ran on", camera);
+        _budgetSkipped = f.CreateCounter("streamfusion_budget_skipped_frames_total", "frames not analysed because the camera was over its share of inference.max_detect_fps", camera);
+        _records_ = f.CreateCounter("streamfusion_records_total", "fused window records (corrections included)", camera);
+        _incidents = f.CreateCounter("streamfusion_incidents_total", "incidents started", camera);
+        _fps = f.CreateGauge("streamfusion_decode_fps", "decoded frames per second since the previous scrape", camera);
+        _queueDepth = f.CreateGauge("streamfusion_queue_depth", "items waiting on an edge between stages", [.. camera, "edge"]);
+        _queueCapacity = f.CreateGauge("streamfusion_queue_capacity", "capacity of an edge", [.. camera, "edge"]);
+        _dropped = f.CreateCounter("streamfusion_dropped_total", "items dropped by a drop-oldest edge (consumer behind)", [.. camera, "edge"]);
+        _latency = f.CreateGauge("streamfusion_latency_seconds", "capture to the end of a stage (route, vision, audio, fuse), quantiles over the run", [.. camera, "stage", "quantile"]);
+        _latencyCount = f.CreateGauge("streamfusion_latency_samples", "samples behind streamfusion_latency_seconds", [.. camera, "stage"]);
+        _kafkaRecords = f.CreateCounter("streamfusion_kafka_records_total", "records by what happened to them (accepted, delivered, spooled, resent, recovered, rejected, refused)", ["outcome"]);
+        _kafkaWaiting = f.CreateGauge("streamfusion_kafka_waiting_records", "records not yet acknowledged by the broker (memory and spool)");
+        _kafkaSpoolBytes = f.CreateGauge("streamfusion_kafka_spool_bytes", "undelivered bytes in the spool");
+        _kafkaOutages = f.CreateCounter("streamfusion_kafka_outages_total", "times the broker stopped acknowledging for longer than the stall notice");
+        _kafkaLatency = f.CreateGauge("streamfusion_kafka_ack_latency_seconds", "capture of a window's end to broker acknowledgement, quantiles over the run", ["quantile"]);
+        _batch = f.CreateGauge("streamfusion_inference_batch_frames", "frames per inference run of a shared model, on average", ["model"]);
+        _transcripts = f.CreateCounter("streamfusion_transcript_segments_total", "segments from the transcript topic (read, malformed, unknown_camera)", ["outcome"]);
+        Registry.AddBeforeCollectCallback(Update);
+        DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    private void Update()
+    {
+        foreach (var health in _cameras.Health)
+        {
+            var id = health.Camera;
+            var current = health.State;
+            foreach (var state in Enum.GetValues<CameraState>()) _state.WithLabels(id, state.Name()).Set(state == current ? 1 : 0);
+            _up.WithLabels(id).Set(current == CameraState.Live ? 1 : 0);
+            _reconnects.WithLabels(id).IncTo(health.Reconnects);
+            _gap.WithLabels(id).IncTo(health.GapSeconds);
+        }
+        foreach (var camera in _cameras.Pipelines)
+        {
+            var id = camera.Camera.Id;
+            var c = camera.Counters;
+            _frames.WithLabels(id).IncTo(c.VideoFrames);
+            _analysed.WithLabels(id).IncTo(c.AnalysedFrames);
+            _budgetSkipped.WithLabels(id).IncTo(camera.BudgetSkipped);
+            _records_.WithLabels(id).IncTo(c.Records);
+            _incidents.WithLabels(id).IncTo(c.Incidents);
+            var now = DateTime.UtcNow;
+            if (_lastFrames.TryGetValue(id, out var last) && now > last.At)
+                _fps.WithLabels(id).Set((c.VideoFrames - last.Frames) / (now - last.At).TotalSeconds);
+            _lastFrames[id] = (c.VideoFrames, now);
+            foreach (var edge in camera.Edges)
+            {
+                _queueDepth.WithLabels(id, edge.Name).Set(edge.Counters.Depth);
+                _queueCapacity.WithLabels(id, edge.Name).Set(edge.Counters.Capacity);
+                _dropped.WithLabels(id, edge.Name).IncTo(edge.Counters.Dropped);
+            }
+            foreach (var stage in StageLatencies.Stages)
+            {
+                var histogram = camera.Latency[stage];
+                _latencyCount.WithLabels(id, stage).Set(histogram.Count);
+                if (histogram.Count > 0) SetQuantiles(histogram, q => _latency.WithLabels(id, stage, q));
+            }
+        }
+        foreach (var (model, average) in _cameras.Sharing?.Sessions?.AverageBatches ?? new Dictionary<string, double>())
+            _batch.WithLabels(model).Set(average);
+        if (_cameras.Delivery?.Stats is { } k)
+        {
+            foreach (var (outcome, value) in new[] { ("accepted", k.Accepted), ("delivered", k.Delivered), ("spooled", k.Spooled), ("resent", k.Resent),
+                         ("recovered", k.Recovered), ("rejected", k.Rejected), ("refused", k.Refused) })
+                _kafkaRecords.WithLabels(outcome).IncTo(value);
+            _kafkaWaiting.Set(k.Waiting);
+            _kafkaSpoolBytes.Set(k.SpoolBytes);
+            _kafkaOutages.IncTo(k.Outages);
+            if (_cameras.Delivery.AckLatency is { Count: > 0 } ack) SetQuantiles(ack, q => _kafkaLatency.WithLabels(q));
+        }
+        if (_cameras.Transcripts is { } t)
+        {
+            _transcripts.WithLabels("read").IncTo(t.Received);
+            _transcripts.WithLabels("malformed").IncTo(t.Malformed);
+            _transcripts.WithLabels("unknown_camera").IncTo(t.UnknownCamera);
+        }
+    }
+
+    private static void SetQuantiles(LatencyHistogram histogram, Func<string, Gauge.Child> gauge)
+    {
+        foreach (var q in Quantiles)
+            gauge(q.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(histogram.Percentile(q).TotalSeconds);
+    }
+}

@@ -1,0 +1,12 @@
+using StreamFusion.Fusion.Fuse;
+
+namespace StreamFusion.Hosting.Records;
+
+/// <summary>Where a camera's publish stage hands its fused records, and how they are fused.</summary>
+public interface IRecordSink
+{
+    FusionSettings Fusion { get; }
+
+    /// <summary>Takes one record; called by one camera's publish stage at a time per camera, cameras concurrently.</summary>
+    void Write(FusedRecord record);
+}
