@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Config;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Inference;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StreamFusion.Core.Logging;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Hosting.Cameras;
 using StreamFusion.Hosting.Records;
 

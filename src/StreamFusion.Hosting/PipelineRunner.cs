@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Logging;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Hosting.Cameras;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Records;

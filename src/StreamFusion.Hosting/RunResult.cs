@@ -1,4 +1,4 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Hosting.Records;
 
 namespace StreamFusion.Hosting;

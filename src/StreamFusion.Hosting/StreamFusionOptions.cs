@@ -1,5 +1,5 @@
 using StreamFusion.Core.Assets;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Hosting;

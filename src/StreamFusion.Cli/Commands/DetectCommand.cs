@@ -5,7 +5,7 @@ using StreamFusion.Cli.Hosting;
 using StreamFusion.Cli.Output;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Core.Config;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
 using StreamFusion.Vision.Denoise;

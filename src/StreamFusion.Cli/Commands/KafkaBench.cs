@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Confluent.Kafka;
 using StreamFusion.Core.Metrics;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Kafka.Publish;
 

@@ -11,7 +11,7 @@ namespace StreamFusion.Cli.Commands;
 /// </summary>
 public static class LiveCommand
 {
-    public static readonly QueueSettings LiveQueues = new(2, StreamFusion.Core.Pipeline.EdgePolicy.DropOldest);
+    public static readonly QueueSettings LiveQueues = new(2, StreamFusion.Core.Stages.EdgePolicy.DropOldest);
 
     public static Command Create(GlobalOptions globals)
     {

@@ -5,7 +5,7 @@ using OpenCvSharp;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Cameras;
 using StreamFusion.Core.Assets;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Stage;

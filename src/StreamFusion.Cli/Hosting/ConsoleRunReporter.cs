@@ -1,4 +1,4 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Hosting;
 using StreamFusion.Hosting.Cameras;
 using StreamFusion.Hosting.Records;

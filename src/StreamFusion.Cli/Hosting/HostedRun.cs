@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Hosting;
 using StreamFusion.Hosting.Config;
 

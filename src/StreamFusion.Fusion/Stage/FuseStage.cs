@@ -1,6 +1,6 @@
 using StreamFusion.Audio.Stage;
-using StreamFusion.Core.Pipeline;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Core.Stages;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Vision.Stage;
 

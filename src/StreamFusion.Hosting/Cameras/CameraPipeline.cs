@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamFusion.Audio.Stage;
-using StreamFusion.Core.Pipeline;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Core.Stages;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Fusion.Stage;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Hosting.Config;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 
 namespace StreamFusion.Hosting.Cameras;
 

@@ -1,5 +1,5 @@
 using StreamFusion.Audio.Stage;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Stage;
 

@@ -1,5 +1,5 @@
 using StreamFusion.Core.Config;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Fusion.Transcripts;
 
 namespace StreamFusion.Hosting.Config;

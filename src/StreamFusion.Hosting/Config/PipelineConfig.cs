@@ -1,4 +1,4 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
@@ -38,7 +38,7 @@ public sealed record InferenceConfig(bool ShareSessions = true, double MaxDetect
 public sealed record PipelineConfig(
     string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
 {
-    public StreamFusion.Fusion.Fuse.FusionSettings Fusion { get; init; } = new();
+    public StreamFusion.Fusion.Windows.FusionSettings Fusion { get; init; } = new();
     /// <summary>A JSON-lines copy of the fused records; null writes none.</summary>
     public string? RecordsFile { get; init; }
     public KafkaConfig Kafka { get; init; } = new();

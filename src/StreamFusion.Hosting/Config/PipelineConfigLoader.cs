@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using StreamFusion.Core.Config;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
 

@@ -1,4 +1,4 @@
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 
 namespace StreamFusion.Hosting.Records;
 

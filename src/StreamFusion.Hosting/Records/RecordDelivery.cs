@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Kafka.Connection;
 using StreamFusion.Kafka.Publish;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 
 namespace StreamFusion.Kafka.Publish;
 

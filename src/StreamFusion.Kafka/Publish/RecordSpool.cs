@@ -114,7 +114,7 @@ public sealed class RecordSpool : IDisposable
         var entry = Encode(record);
         var payload = entry.AsSpan(HeaderBytes);
         BinaryPrimitives.WriteInt32LittleEndian(entry, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), Crc32.Compute(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(payload));
         lock (_gate)
         {
             if (_length - _ackedOffset + entry.Length > MaxBytes) return false;
@@ -179,7 +179,7 @@ public sealed class RecordSpool : IDisposable
         if (length <= 0 || offset + HeaderBytes + length > _length) return null;
         var payload = new byte[length];
         if (RandomAccess.Read(_log, payload, offset + HeaderBytes) != length) return null;
-        if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) return null;
+        if (System.IO.Hashing.Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) return null;
         return (Decode(payload), offset + HeaderBytes + length);
     }
 

@@ -1,4 +1,4 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Live;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Detection;
 

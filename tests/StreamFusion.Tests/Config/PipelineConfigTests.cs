@@ -1,7 +1,7 @@
 using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Operations;
 using StreamFusion.Core.Config;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 
 namespace StreamFusion.Tests.Config;
 

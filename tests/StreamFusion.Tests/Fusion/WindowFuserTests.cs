@@ -1,6 +1,6 @@
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Stage;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Stage;

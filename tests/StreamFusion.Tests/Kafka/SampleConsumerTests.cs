@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamFusion.Fusion.Fuse;
+using StreamFusion.Fusion.Windows;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Kafka.Publish;
 using StreamFusion.Tests.Config;

@@ -31,6 +31,21 @@ public class SpoolTests
     }
 
     [Fact]
+    public void A_spool_written_with_the_hand_written_crc_before_system_io_hashing_is_read_whole()
+    {
+        // Fixtures/spool-crc32-handwritten: 5 records (n = 0..4) written by the spool before its CRC-32 came from
+        // System.IO.Hashing, the first 2 acknowledged. A CRC that disagreed would cut the log at the first entry.
+        using var temp = new TempDirectory();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "spool-crc32-handwritten")))
+            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+
+        using var spool = RecordSpool.Open(temp.Path, 1 << 20, fsync: false);
+
+        Assert.Equal(3, spool.Recovered);
+        Assert.Equal([2, 3, 4], Drain(spool));
+    }
+
+    [Fact]
     public void An_entry_torn_by_a_crash_mid_write_is_cut_off_and_the_rest_kept()
     {
         using var temp = new TempDirectory();

@@ -1,4 +1,4 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 
 namespace StreamFusion.Tests.Pipeline;
 

@@ -1,8 +1,8 @@
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Stage;
-using CorePipeline = StreamFusion.Core.Pipeline.Pipeline;
+using CorePipeline = StreamFusion.Core.Stages.Pipeline;
 
 namespace StreamFusion.Tests.Pipeline;
 
@@ -15,6 +15,17 @@ public class PipelineTests
         public static int Disposed;
         public int Value { get; } = value;
         public void Dispose() => Interlocked.Increment(ref Disposed);
+    }
+
+    [Fact]
+    public void Two_edges_of_one_name_are_refused_because_names_are_metric_labels()
+    {
+        var pipeline = new CorePipeline("camera 'gate'");
+        pipeline.AddEdge<int>("decode→route", 4, EdgePolicy.Wait);
+
+        var error = Assert.Throws<ArgumentException>(void () => pipeline.AddEdge<string>("decode→route", 8, EdgePolicy.DropOldest));
+
+        Assert.Equal("camera 'gate': an edge named 'decode→route' exists already", error.Message);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using StreamFusion.Cli.Commands;
-using StreamFusion.Core.Pipeline;
+using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Vision.Motion;

@@ -3,7 +3,7 @@ using StreamFusion.Audio.Stage;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Vision.Stage;
 
-namespace StreamFusion.Fusion.Fuse;
+namespace StreamFusion.Fusion.Windows;
 
 /// <summary>
 /// Joins one camera's vision analyses, audio windows and transcript segments into fixed windows of the media clock.

@@ -1,4 +1,4 @@
-namespace StreamFusion.Core.Pipeline;
+namespace StreamFusion.Core.Stages;
 
 /// <summary>How a pipeline run ended (a stage failure throws <see cref="PipelineFailedException"/> instead).</summary>
 public enum PipelineOutcome
@@ -30,6 +30,8 @@ public sealed class Pipeline(string name)
 
     public PipelineEdge<T> AddEdge<T>(string edgeName, int capacity, EdgePolicy policy)
     {
+        // Edge names are metric labels: two edges of one name would read as one queue.
+        if (_edges.Any(e => e.Name == edgeName)) throw new ArgumentException($"{Name}: an edge named '{edgeName}' exists already");
         var edge = new PipelineEdge<T>(edgeName, capacity, policy);
         _edges.Add(edge);
         return edge;

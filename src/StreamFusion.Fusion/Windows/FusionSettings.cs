@@ -1,6 +1,6 @@
 using StreamFusion.Fusion.Transcripts;
 
-namespace StreamFusion.Fusion.Fuse;
+namespace StreamFusion.Fusion.Windows;
 
 /// <summary>
 /// How windows are scored. Each cue contributes weight × strength (0..1) and the fused score is the noisy-or

@@ -1,4 +1,4 @@
-namespace StreamFusion.Fusion.Fuse;
+namespace StreamFusion.Fusion.Windows;
 
 /// <summary>One camera window joined across modalities: the output record, serialised per schemas/streamfusion.detection.v1.schema.json.</summary>
 /// <param name="Revision">0 for the window's first record; 1, 2, … for corrections after late transcript segments</param>

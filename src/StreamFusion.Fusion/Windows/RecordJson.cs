@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace StreamFusion.Fusion.Fuse;
+namespace StreamFusion.Fusion.Windows;
 
 /// <summary>Serialises records as the JSON documented by schemas/streamfusion.detection.v1.schema.json (one line each).</summary>
 public static class RecordJson

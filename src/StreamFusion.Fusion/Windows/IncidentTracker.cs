@@ -1,4 +1,4 @@
-namespace StreamFusion.Fusion.Fuse;
+namespace StreamFusion.Fusion.Windows;
 
 /// <summary>
 /// Consecutive windows at or above the threshold form an incident: "start" on the first, "update" while it lasts,

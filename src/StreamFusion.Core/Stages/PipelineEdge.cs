@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace StreamFusion.Core.Pipeline;
+namespace StreamFusion.Core.Stages;
 
 /// <summary>Counters of one edge, read without locking while the pipeline runs.</summary>
 public readonly record struct EdgeCounters(string Name, EdgePolicy Policy, int Capacity, long Written, long Dropped, int Depth);

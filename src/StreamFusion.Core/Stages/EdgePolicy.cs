@@ -1,4 +1,4 @@
-namespace StreamFusion.Core.Pipeline;
+namespace StreamFusion.Core.Stages;
 
 /// <summary>What an edge does when its consumer falls behind and the queue is full.</summary>
 public enum EdgePolicy
