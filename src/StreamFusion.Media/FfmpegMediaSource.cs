@@ -8,16 +8,15 @@ namespace StreamFusion.Media;
 /// <summary>The <see cref="IMediaSource"/> backed by the sfmedia shim over the system FFmpeg.</summary>
 internal sealed unsafe class FfmpegMediaSource : IMediaSource
 {
-    private readonly object _handleLock = new();
     private readonly ItemPool<VideoFrame> _videoPool = new(pool => new VideoFrame(pool));
     private readonly ItemPool<AudioChunk> _audioPool = new(pool => new AudioChunk(pool));
     private readonly int _audioRate;
     private byte[] _textBuffer = new byte[1024];
-    private nint _handle;
+    private readonly SfSourceHandle _handle;
     private long _videoIndex;
     private bool _endReported;
 
-    private FfmpegMediaSource(MediaUri uri, nint handle, int audioRate)
+    private FfmpegMediaSource(MediaUri uri, SfSourceHandle handle, int audioRate)
     {
         Uri = uri;
         _handle = handle;
@@ -32,12 +31,10 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
     {
         get
         {
-            SfMediaNative.GetStats(Handle, out var s);
+            SfMediaNative.GetStats(_handle, out var s);
             return new DecodeStats(s.Packets, s.CorruptPackets, s.DecodeErrors, s.VideoFrames, s.AudioFrames, s.SubtitleCues, s.Truncated != 0, s.Reached);
         }
     }
-
-    private nint Handle => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(FfmpegMediaSource));
 
     public static FfmpegMediaSource Open(MediaUri uri, MediaSourceOptions options, bool convertVideo = true, CancellationToken cancellation = default)
     {
@@ -63,7 +60,7 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
         if (status < 0)
         {
             var error = ToException(status, uri, SfMediaNative.Utf8(SfMediaNative.ErrorMessage(handle)));
-            SfMediaNative.Close(handle);
+            handle.Dispose();
             throw error;
         }
         return new FfmpegMediaSource(uri, handle, options.AudioSampleRate);
@@ -107,23 +104,21 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
 
     public void Interrupt()
     {
-        lock (_handleLock)
-            if (_handle != 0) SfMediaNative.Interrupt(_handle);
-    }
-
-    public void Dispose()
-    {
-        lock (_handleLock)
+        try
         {
-            if (_handle == 0) return;
-            SfMediaNative.Close(_handle);
-            _handle = 0;
+            SfMediaNative.Interrupt(_handle);
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed meanwhile: nothing left to interrupt
         }
     }
 
+    public void Dispose() => _handle.Dispose();
+
     private SfKind NextNative(out SfItem item)
     {
-        var status = SfMediaNative.Next(Handle, out item);
+        var status = SfMediaNative.Next(_handle, out item);
         Check(status);
         if (status == (int)SfKind.End && !_endReported)
         {
@@ -153,7 +148,7 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
         return new MediaInfo(Uri.Redacted, SfMediaNative.Utf8(SfMediaNative.FormatName(_handle)), SfMediaNative.Duration(_handle), streams);
     }
 
-    private static nint CreateHandle()
+    private static SfSourceHandle CreateHandle()
     {
         try
         {
@@ -185,16 +180,15 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
     internal static MediaException ToException(int status, MediaUri uri, string detail)
     {
         var message = $"{uri.Redacted}: {MediaUri.RedactCredentials(detail)}";
-        const int io = -7;
-        return status switch
+        return (SfStatus)status switch
         {
-            io when uri.IsLocalFile => new MediaFormatException($"{message} (corrupt or truncated file)"),
-            -1 => new MediaNotFoundException(message),
-            -2 => new MediaFormatException($"{message} (not a media file, or corrupt)"),
-            -3 => new UnsupportedMediaException(message),
-            -4 or -5 => new MediaNetworkException(message),
-            -6 => new MediaAbortedException(message),
-            -10 => new MediaLibraryException(message),
+            SfStatus.Io when uri.IsLocalFile => new MediaFormatException($"{message} (corrupt or truncated file)"),
+            SfStatus.NotFound => new MediaNotFoundException(message),
+            SfStatus.NotMedia => new MediaFormatException($"{message} (not a media file, or corrupt)"),
+            SfStatus.Unsupported => new UnsupportedMediaException(message),
+            SfStatus.Network or SfStatus.Timeout => new MediaNetworkException(message),
+            SfStatus.Aborted => new MediaAbortedException(message),
+            SfStatus.Abi => new MediaLibraryException(message),
             _ => new MediaException(message),
         };
     }

@@ -38,25 +38,46 @@ internal struct SfStats
 
 internal enum SfKind { End = 0, Video = 1, Audio = 2, Subtitle = 3 }
 
+/// <summary>The shim's error codes (enum sf_error in sfmedia.c): what went wrong, for the right exception.</summary>
+internal enum SfStatus
+{
+    NotFound = -1, NotMedia = -2, Unsupported = -3, Network = -4, Timeout = -5, Aborted = -6, Io = -7, Argument = -8, NoMemory = -9, Abi = -10,
+}
+
+/// <summary>
+/// One sf_source: closed once, after the last call using it has returned, so an interrupt from another thread
+/// can never reach a source being freed.
+/// </summary>
+internal sealed class SfSourceHandle() : SafeHandle(0, ownsHandle: true)
+{
+    public override bool IsInvalid => handle == 0;
+
+    protected override bool ReleaseHandle()
+    {
+        SfMediaNative.Close(handle);
+        return true;
+    }
+}
+
 internal static unsafe partial class SfMediaNative
 {
     private const string Library = "sfmedia";
 
-    [LibraryImport(Library, EntryPoint = "sf_create")] public static partial nint Create();
+    [LibraryImport(Library, EntryPoint = "sf_create")] public static partial SfSourceHandle Create();
     [LibraryImport(Library, EntryPoint = "sf_open", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(nint source, string url, string? format, string options, in SfParams parameters);
+    public static partial int Open(SfSourceHandle source, string url, string? format, string options, in SfParams parameters);
     [LibraryImport(Library, EntryPoint = "sf_close")] public static partial void Close(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_interrupt")] public static partial void Interrupt(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_error_message")] public static partial nint ErrorMessage(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_stream_count")] public static partial int StreamCount(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_get_stream")] public static partial void GetStream(nint source, int index, out SfStream stream);
-    [LibraryImport(Library, EntryPoint = "sf_duration")] public static partial double Duration(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_format_name")] public static partial nint FormatName(nint source);
-    [LibraryImport(Library, EntryPoint = "sf_next")] public static partial int Next(nint source, out SfItem item);
-    [LibraryImport(Library, EntryPoint = "sf_video_copy")] public static partial int VideoCopy(nint source, byte* destination, int capacity);
-    [LibraryImport(Library, EntryPoint = "sf_audio_copy")] public static partial int AudioCopy(nint source, float* destination, int capacity);
-    [LibraryImport(Library, EntryPoint = "sf_subtitle_copy")] public static partial int SubtitleCopy(nint source, byte* destination, int capacity);
-    [LibraryImport(Library, EntryPoint = "sf_get_stats")] public static partial void GetStats(nint source, out SfStats stats);
+    [LibraryImport(Library, EntryPoint = "sf_interrupt")] public static partial void Interrupt(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_error_message")] public static partial nint ErrorMessage(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_stream_count")] public static partial int StreamCount(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_get_stream")] public static partial void GetStream(SfSourceHandle source, int index, out SfStream stream);
+    [LibraryImport(Library, EntryPoint = "sf_duration")] public static partial double Duration(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_format_name")] public static partial nint FormatName(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_next")] public static partial int Next(SfSourceHandle source, out SfItem item);
+    [LibraryImport(Library, EntryPoint = "sf_video_copy")] public static partial int VideoCopy(SfSourceHandle source, byte* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_audio_copy")] public static partial int AudioCopy(SfSourceHandle source, float* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_subtitle_copy")] public static partial int SubtitleCopy(SfSourceHandle source, byte* destination, int capacity);
+    [LibraryImport(Library, EntryPoint = "sf_get_stats")] public static partial void GetStats(SfSourceHandle source, out SfStats stats);
     [LibraryImport(Library, EntryPoint = "sf_versions")] public static partial void Versions(byte* destination, int capacity);
 
     public static string Utf8(nint text) => Marshal.PtrToStringUTF8(text) ?? "";
