@@ -27,6 +27,7 @@ internal sealed class CameraSupervisor
     private readonly CameraContext _context;
     private readonly ILogger _logger;
     private readonly SourceRetry _retry;
+    private MediaException? _firstFailure;
 
     public CameraSupervisor(CameraConfig camera, CameraContext context, ILogger logger)
     {
@@ -51,8 +52,6 @@ internal sealed class CameraSupervisor
             return null;
         }
     }
-
-    private MediaException? _firstFailure;
 
     /// <returns>null when stopped first</returns>
     public Task<CameraPipeline?> OpenWhenReachableAsync(CancellationToken stop) =>
