@@ -1,96 +1,96 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using StreamFusion.Media;
-using StreamFusion.Media.Items;
+using StreamFusion.Bench;
 
 namespace StreamFusion.Cli.Commands;
 
 /// <summary>
-/// `streamfusion bench decode`: decode throughput of the in-process shim against the ffmpeg command line on the
-/// same file in the same run, reported as ratios (never as absolute pass/fail times).
+/// `streamfusion bench decode|vision|audio|kafka|pipeline`: benchmarks reported as ratios against a baseline
+/// measured in the same run (never as pass/fail times). Their code is in tests/StreamFusion.Bench.
 /// </summary>
-public static partial class BenchCommand
+public static class BenchCommand
 {
-    internal sealed record Row(string Name, int Frames, double Seconds)
-    {
-        public double Fps => Frames / Seconds;
-    }
+    private const string DefaultFootage = "asset:media/vtest_480x360.avi";
 
-    public static Command Create(GlobalOptions globals)
+    public static Command Create(GlobalOptions globals) =>
+        new("bench", "Benchmarks, reported as ratios against a baseline measured in the same run")
+        {
+            Decode(globals), Vision(globals), Audio(globals), Kafka(globals), Pipeline(globals),
+        };
+
+    private static Command Decode(GlobalOptions globals)
     {
-        var file = new Argument<string>("file") { Description = "footage to decode", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
+        var file = new Argument<string>("file") { Description = "footage to decode", DefaultValueFactory = _ => DefaultFootage };
         var repeat = new Option<int>("--repeat") { Description = "runs per variant; the median is reported", DefaultValueFactory = _ => 3 };
-        var decode = new Command("decode", "Decode fps of the shim vs ffmpeg -f null on the same file") { file, repeat };
-        decode.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        var command = new Command("decode", "Decode fps of the shim vs ffmpeg -f null on the same file") { file, repeat };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(
+            DecodeBench.RunAsync(new DecodeBenchOptions(parse.GetValue(file)!, parse.GetValue(repeat)), globals.Locator(parse), cancellation))));
+        return command;
+    }
+
+    private static Command Vision(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "footage for the inference and stage runs", DefaultValueFactory = _ => DefaultFootage };
+        var staticClip = new Option<string>("--static-clip") { Description = "mostly static footage for the motion-gating run", DefaultValueFactory = _ => "asset:media/one-by-one-person-detection.mp4" };
+        var frames = new Option<int>("--frames") { Description = "frames per run", DefaultValueFactory = _ => 300 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run (runs side by side: cores / threads)", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "alternating runs of inference-only and the whole stage; medians are reported", DefaultValueFactory = _ => 3 };
+        var command = new Command("vision", "Inference-only fps vs the whole vision stage, motion gating savings, denoise cost") { file, staticClip, frames, threads, repeat };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(VisionBench.RunAsync(
+            new VisionBenchOptions(parse.GetValue(file)!, parse.GetValue(staticClip)!, parse.GetValue(frames), parse.GetValue(threads), parse.GetValue(repeat)),
+            globals.Locator(parse), cancellation))));
+        return command;
+    }
+
+    private static Command Audio(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "audio to analyse", DefaultValueFactory = _ => "asset:media/jfk.wav" };
+        var repeat = new Option<int>("--repeat") { Description = "passes over the audio per measurement", DefaultValueFactory = _ => 10 };
+        var command = new Command("audio", "MFCC real-time factor on one core vs torchaudio on the same samples") { file, repeat };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(
+            AudioBench.RunAsync(new AudioBenchOptions(parse.GetValue(file)!, parse.GetValue(repeat)), globals.Locator(parse), cancellation))));
+        return command;
+    }
+
+    private static Command Kafka(GlobalOptions globals)
+    {
+        var kafka = new KafkaOptions();
+        var records = new Option<int>("--records") { Description = "records for the throughput run", DefaultValueFactory = _ => 20_000 };
+        var rate = new Option<int>("--rate") { Description = "records per second for the latency run (e.g. 10 cameras x 1 window/s x 20)", DefaultValueFactory = _ => 200 };
+        var seconds = new Option<double>("--seconds") { Description = "length of the latency run", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var command = new Command("kafka", "Publish throughput and capture→ack latency vs a plain producer on the same broker") { records, rate, seconds, json };
+        kafka.AddTo(command);
+        command.SetAction((parse, _) => globals.RunAsync(parse, () => Done(KafkaBench.RunAsync(
+            new KafkaBenchOptions(kafka.Connection(parse), parse.GetValue(kafka.Topic)!, parse.GetValue(records), parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(json)),
+            globals.Logger))));
+        return command;
+    }
+
+    private static Command Pipeline(GlobalOptions globals)
+    {
+        var file = new Argument<string>("file") { Description = "footage for every run", DefaultValueFactory = _ => DefaultFootage };
+        var frames = new Option<int>("--frames") { Description = "model runs per inference-only measurement (one per round)", DefaultValueFactory = _ => 600 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run, runs side by side (the pipeline uses the same)", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the Python baseline" };
+        var liveSeconds = new Option<double>("--live-seconds") { Description = "length of the real-time run for latency (0 skips it)", DefaultValueFactory = _ => 60 };
+        var loops = new Option<int>("--loops") { Description = "the whole pipeline replays the footage this many times back to back, so start-up is a small part of the run", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "rounds of inference limits then whole pipeline; medians are reported, ratios with every round's", DefaultValueFactory = _ => 3 };
+        var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
         {
-            var path = await globals.Locator(parse).ResolveUriAsync(parse.GetValue(file)!, cancellation);
-            var runs = Math.Max(1, parse.GetValue(repeat));
-            var video = new MediaSourceOptions { Audio = false, Subtitles = false };
-            var shim = Median(runs, () => ShimToBgr(path, video));
-            var rows = new[]
-            {
-                shim,
-                Median(runs, () => ShimDecodeOnly(path, video)),
-                Median(runs, () => FfmpegCli(path, "ffmpeg -f null (bgr24)", shim.Frames, "-pix_fmt", "bgr24")),
-                Median(runs, () => FfmpegCli(path, "ffmpeg -f null (decode only)", shim.Frames)),
-            };
-            PrintTable(path, rows);
-            return ExitCodes.Ok;
-        }));
-        return new Command("bench", "Benchmarks, reported as ratios against a baseline measured in the same run") { decode, VisionBench.Create(globals), AudioBench.Create(globals), KafkaBench.Create(globals), PipelineBench.Create(globals) };
+            file, frames, threads, json, noBaseline, liveSeconds, loops, rounds,
+        };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(PipelineBench.RunAsync(
+            new PipelineBenchOptions(parse.GetValue(file)!, parse.GetValue(frames), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(noBaseline),
+                parse.GetValue(liveSeconds), parse.GetValue(loops), parse.GetValue(rounds)),
+            globals.Locator(parse), cancellation))));
+        return command;
     }
 
-    private static Row Median(int runs, Func<Row> measure) =>
-        Enumerable.Range(0, runs).Select(_ => measure()).OrderBy(r => r.Seconds).ElementAt(runs / 2);
-
-    internal static Row ShimToBgr(string path, MediaSourceOptions options)
+    /// <summary>A benchmark that ran to its end printed its table: exit 0 (a failure throws, for the error line).</summary>
+    private static async Task<int> Done(Task benchmark)
     {
-        var clock = Stopwatch.StartNew();
-        var frames = 0;
-        using (var source = MediaSource.Open(path, options))
-        {
-            while (source.ReadNext() is { } item)
-            {
-                if (item.Kind == MediaKind.Video) frames++;
-                item.Dispose();
-            }
-        }
-        return new Row("shim → BGR24 frames (in process)", frames, clock.Elapsed.TotalSeconds);
-    }
-
-    private static Row ShimDecodeOnly(string path, MediaSourceOptions options)
-    {
-        var clock = Stopwatch.StartNew();
-        var frames = (int)MediaProbe.Probe(path, options, countFrames: true).VideoFrames!.Value;
-        return new Row("shim decode only (no conversion)", frames, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Timed by ffmpeg's own -benchmark "rtime", so its process start-up is not held against it.</summary>
-    private static Row FfmpegCli(string path, string name, int frames, params string[] outputArgs)
-    {
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-hide_banner", "-nostats", "-benchmark", "-i", path, "-an", "-sn" }.Concat(outputArgs).Concat(["-f", "null", "-"]))
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start ffmpeg (apt-get install ffmpeg)");
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var rtime = RealTime().Match(stderr);
-        if (process.ExitCode != 0 || !rtime.Success) throw new InvalidOperationException($"ffmpeg failed: {stderr.Trim().Split('\n')[^1]}");
-        return new Row(name, frames, double.Parse(rtime.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
-
-    [GeneratedRegex(@"rtime=([0-9.]+)s")]
-    private static partial Regex RealTime();
-
-    private static void PrintTable(string path, Row[] rows)
-    {
-        var baseline = rows[2];
-        Console.Out.WriteLine($"decode benchmark: {Path.GetFileName(path)}, {Environment.ProcessorCount} cores, median of runs; ffmpeg timed by its -benchmark rtime");
-        Console.Out.WriteLine($"{"variant",-36} {"frames",7} {"seconds",8} {"fps",9} {"vs ffmpeg bgr24",16}");
-        foreach (var row in rows)
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{row.Name,-36} {row.Frames,7} {row.Seconds,8:F3} {row.Fps,9:F1} {row.Fps / baseline.Fps,15:F2}x"));
+        await benchmark;
+        return ExitCodes.Ok;
     }
 }

@@ -1,4 +1,4 @@
-using StreamFusion.Cli.Commands;
+using StreamFusion.Bench;
 using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;

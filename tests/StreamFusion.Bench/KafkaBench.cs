@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -9,7 +8,7 @@ using StreamFusion.Fusion.Windows;
 using StreamFusion.Kafka.Embedded;
 using StreamFusion.Kafka.Publish;
 
-namespace StreamFusion.Cli.Commands;
+namespace StreamFusion.Bench;
 
 /// <summary>
 /// `streamfusion bench kafka`: publish throughput and capture→ack latency of the detections publisher (spool on
@@ -20,37 +19,25 @@ public static class KafkaBench
 {
     private sealed record Result(string Name, double RecordsPerSecond, TimeSpan P50, TimeSpan P95, TimeSpan P99);
 
-    public static Command Create(GlobalOptions globals)
+    public static async Task RunAsync(KafkaBenchOptions options, ILogger logger)
     {
-        var kafka = new KafkaOptions();
-        var records = new Option<int>("--records") { Description = "records for the throughput run", DefaultValueFactory = _ => 20_000 };
-        var rate = new Option<int>("--rate") { Description = "records per second for the latency run (e.g. 10 cameras x 1 window/s x 20)", DefaultValueFactory = _ => 200 };
-        var seconds = new Option<double>("--seconds") { Description = "length of the latency run", DefaultValueFactory = _ => 5 };
-        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
-        var command = new Command("kafka", "Publish throughput and capture→ack latency vs a plain producer on the same broker") { records, rate, seconds, json };
-        kafka.AddTo(command);
-        command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
+        var connection = options.Connection;
+        using var embedded = connection.UsesEmbeddedBroker ? new EmbeddedBroker() : null;
+        var bootstrap = embedded?.BootstrapServers ?? connection.BootstrapServers!;
+        var properties = connection.ClientProperties(bootstrap);
+        var value = SampleRecord();
+        var (count, perSecond, length) = (Math.Max(1, options.Records), Math.Max(1, options.Rate), TimeSpan.FromSeconds(Math.Max(0.5, options.Seconds)));
+        var topic = options.Topic;
+        var runs = new List<(string Kind, Result Result)>();
+        foreach (var (kind, burst, pace) in new[] { ("throughput", count, 0), ("latency", (int)(perSecond * length.TotalSeconds), perSecond) })
         {
-            var connection = kafka.Connection(parse);
-            using var embedded = connection.UsesEmbeddedBroker ? new EmbeddedBroker() : null;
-            var bootstrap = embedded?.BootstrapServers ?? connection.BootstrapServers!;
-            var properties = connection.ClientProperties(bootstrap);
-            var value = SampleRecord();
-            var (count, perSecond, length) = (Math.Max(1, parse.GetValue(records)), Math.Max(1, parse.GetValue(rate)), TimeSpan.FromSeconds(Math.Max(0.5, parse.GetValue(seconds))));
-            var topic = parse.GetValue(kafka.Topic)!;
-            var runs = new List<(string Kind, Result Result)>();
-            foreach (var (kind, burst, pace) in new[] { ("throughput", count, 0), ("latency", (int)(perSecond * length.TotalSeconds), perSecond) })
-            {
-                var topics = (ours: $"{topic}.bench.{kind}.streamfusion", plain: $"{topic}.bench.{kind}.plain");
-                embedded?.CreateTopic(topics.ours);
-                embedded?.CreateTopic(topics.plain);
-                runs.Add((kind, await Ours(globals.Logger, properties, topics.ours, value, burst, pace)));
-                runs.Add((kind, await Plain(properties, topics.plain, value, burst, pace)));
-            }
-            Print(runs, value, bootstrap, embedded is not null, perSecond, parse.GetValue(json));
-            return ExitCodes.Ok;
-        }));
-        return command;
+            var topics = (ours: $"{topic}.bench.{kind}.streamfusion", plain: $"{topic}.bench.{kind}.plain");
+            embedded?.CreateTopic(topics.ours);
+            embedded?.CreateTopic(topics.plain);
+            runs.Add((kind, await Ours(logger, properties, topics.ours, value, burst, pace)));
+            runs.Add((kind, await Plain(properties, topics.plain, value, burst, pace)));
+        }
+        Print(runs, value, bootstrap, embedded is not null, perSecond, options.Json);
     }
 
     /// <summary>A typical window record: two tracked objects, audio with 13 MFCC means, a short transcript.</summary>

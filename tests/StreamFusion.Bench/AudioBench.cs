@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -6,7 +5,7 @@ using StreamFusion.Audio.Features;
 using StreamFusion.Media;
 using StreamFusion.Core.Assets;
 
-namespace StreamFusion.Cli.Commands;
+namespace StreamFusion.Bench;
 
 /// <summary>
 /// `streamfusion bench audio`: MFCC throughput on one core as a real-time factor, side by side with
@@ -15,29 +14,21 @@ namespace StreamFusion.Cli.Commands;
 /// </summary>
 public static class AudioBench
 {
-    public static Command Create(GlobalOptions globals)
+    public static async Task RunAsync(AudioBenchOptions options, AssetLocator assets, CancellationToken cancellation)
     {
-        var file = new Argument<string>("file") { Description = "audio to analyse", DefaultValueFactory = _ => "asset:media/jfk.wav" };
-        var repeat = new Option<int>("--repeat") { Description = "passes over the audio per measurement", DefaultValueFactory = _ => 10 };
-        var command = new Command("audio", "MFCC real-time factor on one core vs torchaudio on the same samples") { file, repeat };
-        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
-        {
-            var path = await globals.Locator(parse).ResolveUriAsync(parse.GetValue(file)!, cancellation);
-            var repeats = Math.Max(1, parse.GetValue(repeat));
-            var samples = MediaSource.ReadAllAudio(path, 16000);
-            var seconds = samples.Length / 16000.0;
-            var extractor = new MfccExtractor(new MfccSettings());
-            var ours = SecondsPerPass(extractor, samples, repeats);
+        var path = await assets.ResolveUriAsync(options.File, cancellation);
+        var repeats = Math.Max(1, options.Repeat);
+        var samples = MediaSource.ReadAllAudio(path, 16000);
+        var seconds = samples.Length / 16000.0;
+        var extractor = new MfccExtractor(new MfccSettings());
+        var ours = SecondsPerPass(extractor, samples, repeats);
 
-            Console.Out.WriteLine($"MFCC benchmark: {Path.GetFileName(path)}, {seconds:F1} s of audio, {extractor.FrameCount(samples.Length)} frames, one thread, mean of {repeats} passes");
-            Console.Out.WriteLine($"{"implementation",-44} {"ms/pass",9} {"x real time",12} {"vs torchaudio",14}");
-            var torch = Torchaudio(samples, repeats);
-            Row("StreamFusion MfccExtractor", ours, seconds, torch);
-            if (torch is { } t) Row("torchaudio compliance.kaldi.mfcc (float32)", t, seconds, t);
-            else Console.Out.WriteLine("torchaudio: not available (needs /usr/bin/python3 with python3-torchaudio)");
-            return ExitCodes.Ok;
-        }));
-        return command;
+        Console.Out.WriteLine($"MFCC benchmark: {Path.GetFileName(path)}, {seconds:F1} s of audio, {extractor.FrameCount(samples.Length)} frames, one thread, mean of {repeats} passes");
+        Console.Out.WriteLine($"{"implementation",-44} {"ms/pass",9} {"x real time",12} {"vs torchaudio",14}");
+        var torch = Torchaudio(samples, repeats);
+        Row("StreamFusion MfccExtractor", ours, seconds, torch);
+        if (torch is { } t) Row("torchaudio compliance.kaldi.mfcc (float32)", t, seconds, t);
+        else Console.Out.WriteLine("torchaudio: not available (needs /usr/bin/python3 with python3-torchaudio)");
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -11,7 +10,7 @@ using StreamFusion.Media;
 using StreamFusion.Vision.Motion;
 using StreamFusion.Inference;
 
-namespace StreamFusion.Cli.Commands;
+namespace StreamFusion.Bench;
 
 /// <summary>
 /// `streamfusion bench pipeline`: in one run on the same footage, the limits (decode alone, inference alone on
@@ -23,6 +22,9 @@ namespace StreamFusion.Cli.Commands;
 /// </summary>
 public static partial class PipelineBench
 {
+    /// <summary>streamfusion's exit code after SIGTERM, once it has drained: how the live run is stopped.</summary>
+    private const int TerminatedExitCode = 143;
+
     private sealed record Result(string Name, double Fps, double? RecordsPerSecond = null, double? CpuPercent = null, double? PeakRssMb = null);
 
     /// <summary>One round: the decode and inference limits, then the whole pipeline right after them.</summary>
@@ -33,72 +35,57 @@ public static partial class PipelineBench
         public double OverSharedCores => Pipeline.Fps * (1 / DecodeFps + 1 / InferenceLimit);
     }
 
-    public static Command Create(GlobalOptions globals)
+    public static async Task RunAsync(PipelineBenchOptions options, AssetLocator assets, CancellationToken cancellation)
     {
-        var file = new Argument<string>("file") { Description = "footage for every run", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
-        var frames = new Option<int>("--frames") { Description = "model runs per inference-only measurement (one per round)", DefaultValueFactory = _ => 600 };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run, runs side by side (the pipeline uses the same)", DefaultValueFactory = _ => 1 };
-        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
-        var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the Python baseline" };
-        var liveSeconds = new Option<double>("--live-seconds") { Description = "length of the real-time run for latency (0 skips it)", DefaultValueFactory = _ => 60 };
-        var loops = new Option<int>("--loops") { Description = "the whole pipeline replays the footage this many times back to back, so start-up is a small part of the run", DefaultValueFactory = _ => 3 };
-        var roundCount = new Option<int>("--rounds") { Description = "rounds of inference limits then whole pipeline; medians are reported, ratios with every round's", DefaultValueFactory = _ => 3 };
-        var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
+        var path = await assets.ResolveUriAsync(options.File, cancellation);
+        var threadCount = options.Threads;
+        var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = threadCount }.ResolveAsync(assets, cancellation);
+        using var broker = new EmbeddedBroker();
+        broker.CreateTopic("streamfusion.detections");
+        broker.CreateTopic("baseline.detections");
+
+        // The limit is the faster of the pipeline's setting and one run split over every core (same threads in all).
+        var runs = SharedSessions.CpuParallelRuns(threadCount);
+        var count = Math.Max(10, options.Frames);
+        var loopCount = Math.Max(1, options.Loops);
+        var roundsWanted = Math.Max(1, options.Rounds);
+        using var workspace = new BenchWorkspace();
+        var footage = workspace.Looped(path, loopCount);
+        // Rounds alternate the limits with the pipeline and each round's ratios use its own limits: on a shared
+        // machine, runs minutes apart see different neighbours.
+        var rounds = new List<Round>();
+        for (var round = 0; round < roundsWanted; round++)
         {
-            file, frames, threads, json, noBaseline, liveSeconds, loops, roundCount,
+            var decode = DecodeBench.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
+            var sideBySide = VisionBench.InferenceOnly(path, count, vision, runs);
+            var split = runs > 1 ? VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1) : null;
+            rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, threadCount), decode.Fps));
+        }
+        var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
+        var baseline = options.NoBaseline ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
+        var live = options.LiveSeconds > 0 ? LiveLatency(workspace, path, broker.BootstrapServers, threadCount, TimeSpan.FromSeconds(options.LiveSeconds)) : null;
+
+        var pipeline = VisionBench.MedianBy(rounds, r => r.Pipeline.Fps).Pipeline;
+        var results = new List<Result>
+        {
+            new("decode only (shim → BGR24)", VisionBench.MedianBy(rounds, r => r.DecodeFps).DecodeFps),
+            new($"inference only, {runs} run(s) at once × {threadCount} thread(s) (pipeline's)", VisionBench.Median([.. rounds.Select(r => r.SideBySide)]).Fps),
         };
-        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        if (runs > 1) results.Add(new($"inference only, 1 run × {Environment.ProcessorCount} threads", VisionBench.Median([.. rounds.Select(r => r.Split!)]).Fps));
+        results.Add(pipeline with { Name = $"whole pipeline ({loopCount}x the footage; every frame, audio, Kafka)" });
+        if (baseline is not null) results.Add(baseline);
+        var ratios = new Dictionary<string, double[]>
         {
-            var assets = globals.Locator(parse);
-            var path = await assets.ResolveUriAsync(parse.GetValue(file)!, cancellation);
-            var threadCount = parse.GetValue(threads);
-            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = threadCount }.ResolveAsync(assets, cancellation);
-            using var broker = new EmbeddedBroker();
-            broker.CreateTopic("streamfusion.detections");
-            broker.CreateTopic("baseline.detections");
-
-            // The limit is the faster of the pipeline's setting and one run split over every core (same threads in all).
-            var runs = SharedSessions.CpuParallelRuns(threadCount);
-            var count = Math.Max(10, parse.GetValue(frames));
-            var loopCount = Math.Max(1, parse.GetValue(loops));
-            var roundsWanted = Math.Max(1, parse.GetValue(roundCount));
-            using var workspace = new BenchWorkspace();
-            var footage = workspace.Looped(path, loopCount);
-            // Rounds alternate the limits with the pipeline and each round's ratios use its own limits: on a shared
-            // machine, runs minutes apart see different neighbours.
-            var rounds = new List<Round>();
-            for (var round = 0; round < roundsWanted; round++)
-            {
-                var decode = BenchCommand.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
-                var sideBySide = VisionBench.InferenceOnly(path, count, vision, runs);
-                var split = runs > 1 ? VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1) : null;
-                rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, threadCount), decode.Fps));
-            }
-            var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
-            var baseline = parse.GetValue(noBaseline) ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
-            var live = parse.GetValue(liveSeconds) > 0 ? LiveLatency(workspace, path, broker.BootstrapServers, threadCount, TimeSpan.FromSeconds(parse.GetValue(liveSeconds))) : null;
-
-            var pipeline = VisionBench.MedianBy(rounds, r => r.Pipeline.Fps).Pipeline;
-            var results = new List<Result>
-            {
-                new("decode only (shim → BGR24)", VisionBench.MedianBy(rounds, r => r.DecodeFps).DecodeFps),
-                new($"inference only, {runs} run(s) at once × {threadCount} thread(s) (pipeline's)", VisionBench.Median([.. rounds.Select(r => r.SideBySide)]).Fps),
-            };
-            if (runs > 1) results.Add(new($"inference only, 1 run × {Environment.ProcessorCount} threads", VisionBench.Median([.. rounds.Select(r => r.Split!)]).Fps));
-            results.Add(pipeline with { Name = $"whole pipeline ({loopCount}x the footage; every frame, audio, Kafka)" });
-            if (baseline is not null) results.Add(baseline);
-            var ratios = new Dictionary<string, double[]>
-            {
-                ["pipeline / min(decode, inference)"] = [.. rounds.Select(r => r.OverLimit)],
-                // On a CPU, decode and inference take turns on the same cores: together they bound the pipeline lower.
-                ["pipeline / decode and inference on the same cores"] = [.. rounds.Select(r => r.OverSharedCores)],
-            };
-            if (baseline is not null) ratios["pipeline / python baseline"] = [.. rounds.Select(r => r.Pipeline.Fps / baseline.Fps)];
-            Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, parse.GetValue(json));
-            return ExitCodes.Ok;
-        }));
-        return command;
+            ["pipeline / min(decode, inference)"] = [.. rounds.Select(r => r.OverLimit)],
+            // On a CPU, decode and inference take turns on the same cores: together they bound the pipeline lower.
+            ["pipeline / decode and inference on the same cores"] = [.. rounds.Select(r => r.OverSharedCores)],
+        };
+        if (baseline is not null) ratios["pipeline / python baseline"] = [.. rounds.Select(r => r.Pipeline.Fps / baseline.Fps)];
+        Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, options.Json);
     }
+
+    /// <summary>The streamfusion program these benchmarks run in (its `bench` verbs): the pipeline runs are its `run` verb.</summary>
+    private static string StreamFusionCli => System.Reflection.Assembly.GetEntryAssembly()!.Location;
 
     /// <summary>MFCC alone, one thread, after a JIT warm-up: seconds of audio per second of compute.</summary>
     private static double MfccRealTimeFactor(string path, string fallback)
@@ -115,7 +102,7 @@ public static partial class PipelineBench
     private static Result WholePipeline(BenchWorkspace workspace, string footage, string bootstrap, int threads)
     {
         var config = BenchConfig(workspace.NewRunFolder(), footage, bootstrap, threads, pace: "fast");
-        var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config]);
+        var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [StreamFusionCli, "run", config]);
         var summary = Summary().Match(stdout);
         var published = Published().Match(stdout);
         if (!summary.Success || !published.Success) throw new InvalidOperationException($"the pipeline run printed no summary:\n{stdout}");
@@ -158,7 +145,7 @@ public static partial class PipelineBench
     private static (double P50, double P95, double P99)? LiveLatency(BenchWorkspace workspace, string path, string bootstrap, int threads, TimeSpan length)
     {
         var config = BenchConfig(workspace.NewRunFolder(), path, bootstrap, threads, pace: "realtime");
-        var (stdout, _, _) = RunMeasured(Environment.ProcessPath!, [typeof(PipelineBench).Assembly.Location, "run", config], stopAfter: length);
+        var (stdout, _, _) = RunMeasured(Environment.ProcessPath!, [StreamFusionCli, "run", config], stopAfter: length);
         var latency = AckLatency().Match(stdout);
         return latency.Success ? (Number(latency.Groups["p50"]), Number(latency.Groups["p95"]), Number(latency.Groups["p99"])) : null;
     }
@@ -223,7 +210,7 @@ public static partial class PipelineBench
                 // exited between the check and the read
             }
         }
-        if (process.ExitCode != 0 && !(stopped && process.ExitCode == ExitCodes.Terminated)) throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
+        if (process.ExitCode != 0 && !(stopped && process.ExitCode == TerminatedExitCode)) throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
         const double ticksPerSecond = 100; // USER_HZ on Linux
         return (stdout.Result, 100 * cpuTicks / ticksPerSecond / clock.Elapsed.TotalSeconds, peak);
     }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using OpenCvSharp;
@@ -15,7 +14,7 @@ using StreamFusion.Vision.Motion;
 using StreamFusion.Inference;
 using StreamFusion.Vision.Stage;
 
-namespace StreamFusion.Cli.Commands;
+namespace StreamFusion.Bench;
 
 /// <summary>
 /// `streamfusion bench vision`: in one run on the same frames, ONNX Runtime inference alone (frames decoded and
@@ -24,51 +23,39 @@ namespace StreamFusion.Cli.Commands;
 /// </summary>
 public static class VisionBench
 {
-    public static Command Create(GlobalOptions globals)
+    public static async Task RunAsync(VisionBenchOptions options, AssetLocator assets, CancellationToken cancellation)
     {
-        var file = new Argument<string>("file") { Description = "footage for the inference and stage runs", DefaultValueFactory = _ => "asset:media/vtest_480x360.avi" };
-        var staticClip = new Option<string>("--static-clip") { Description = "mostly static footage for the motion-gating run", DefaultValueFactory = _ => "asset:media/one-by-one-person-detection.mp4" };
-        var frames = new Option<int>("--frames") { Description = "frames per run", DefaultValueFactory = _ => 300 };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per run (runs side by side: cores / threads)", DefaultValueFactory = _ => 1 };
-        var repeat = new Option<int>("--repeat") { Description = "alternating runs of inference-only and the whole stage; medians are reported", DefaultValueFactory = _ => 3 };
-        var command = new Command("vision", "Inference-only fps vs the whole vision stage, motion gating savings, denoise cost") { file, staticClip, frames, threads, repeat };
-        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
+        var path = await assets.ResolveUriAsync(options.File, cancellation);
+        var staticPath = await assets.ResolveUriAsync(options.StaticClip, cancellation);
+        var count = Math.Max(10, options.Frames);
+        var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = options.Threads }.ResolveAsync(assets, cancellation);
+        var everyFrame = vision with { Motion = MotionSettings.EveryFrame };
+
+        Console.Out.WriteLine($"vision benchmark: {Environment.ProcessorCount} cores, {SharedSessions.CpuParallelRuns(options.Threads)} runs at a time of {options.Threads} ONNX Runtime thread(s), {count} frames per run, median of {Math.Max(1, options.Repeat)} alternating runs");
+        var inferenceRuns = new List<Run>();
+        var stageRuns = new List<Run>();
+        for (var i = 0; i < Math.Max(1, options.Repeat); i++)
         {
-            var assets = globals.Locator(parse);
-            var path = await assets.ResolveUriAsync(parse.GetValue(file)!, cancellation);
-            var staticPath = await assets.ResolveUriAsync(parse.GetValue(staticClip)!, cancellation);
-            var count = Math.Max(10, parse.GetValue(frames));
-            var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = parse.GetValue(threads) }.ResolveAsync(assets, cancellation);
-            var everyFrame = vision with { Motion = MotionSettings.EveryFrame };
+            inferenceRuns.Add(InferenceOnly(path, count, everyFrame, SharedSessions.CpuParallelRuns(options.Threads)));
+            stageRuns.Add(await WholeStageAsync(path, count, everyFrame));
+        }
+        var inference = Median(inferenceRuns);
+        var stage = Median(stageRuns);
+        Console.Out.WriteLine($"{"run",-52} {"frames",7} {"fps",8} {"vs inference",13}");
+        Row("inference only (preprocessed frames, session.Run)", inference.Frames, inference.Fps, 1);
+        Row("whole stage: decode→denoise→detect→track", stage.Frames, stage.Fps, stage.Fps / inference.Fps);
 
-            Console.Out.WriteLine($"vision benchmark: {Environment.ProcessorCount} cores, {SharedSessions.CpuParallelRuns(parse.GetValue(threads))} runs at a time of {parse.GetValue(threads)} ONNX Runtime thread(s), {count} frames per run, median of {Math.Max(1, parse.GetValue(repeat))} alternating runs");
-            var inferenceRuns = new List<Run>();
-            var stageRuns = new List<Run>();
-            for (var i = 0; i < Math.Max(1, parse.GetValue(repeat)); i++)
-            {
-                inferenceRuns.Add(InferenceOnly(path, count, everyFrame, SharedSessions.CpuParallelRuns(parse.GetValue(threads))));
-                stageRuns.Add(await WholeStageAsync(path, count, everyFrame));
-            }
-            var inference = Median(inferenceRuns);
-            var stage = Median(stageRuns);
-            Console.Out.WriteLine($"{"run",-52} {"frames",7} {"fps",8} {"vs inference",13}");
-            Row("inference only (preprocessed frames, session.Run)", inference.Frames, inference.Fps, 1);
-            Row("whole stage: decode→denoise→detect→track", stage.Frames, stage.Fps, stage.Fps / inference.Fps);
+        var ungated = Gated(staticPath, count, everyFrame);
+        var gated = Gated(staticPath, count, vision);
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"motion gating on {Path.GetFileName(staticPath)} ({count} frames, every frame eligible):");
+        Console.Out.WriteLine(Invariant($"  without gating: {ungated.Analysed} analysed, {ungated.Fps:F1} fps"));
+        Console.Out.WriteLine(Invariant($"  with gating:    {gated.Analysed} analysed ({100.0 * gated.Analysed / count:F0} %), {gated.Fps:F1} fps, {gated.Fps / ungated.Fps:F2}x faster"));
 
-            var ungated = Gated(staticPath, count, everyFrame);
-            var gated = Gated(staticPath, count, vision);
-            Console.Out.WriteLine();
-            Console.Out.WriteLine($"motion gating on {Path.GetFileName(staticPath)} ({count} frames, every frame eligible):");
-            Console.Out.WriteLine(Invariant($"  without gating: {ungated.Analysed} analysed, {ungated.Fps:F1} fps"));
-            Console.Out.WriteLine(Invariant($"  with gating:    {gated.Analysed} analysed ({100.0 * gated.Analysed / count:F0} %), {gated.Fps:F1} fps, {gated.Fps / ungated.Fps:F2}x faster"));
-
-            Console.Out.WriteLine();
-            Console.Out.WriteLine($"denoise cost on the {InputSize(vision)}x{InputSize(vision)} model input (ms per frame):");
-            foreach (var mode in Enum.GetValues<DenoiseMode>())
-                Console.Out.WriteLine(Invariant($"  {mode.ToString().ToLowerInvariant(),-10} {DenoiseCost(mode, InputSize(vision)),8:F3}"));
-            return ExitCodes.Ok;
-        }));
-        return command;
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"denoise cost on the {InputSize(vision)}x{InputSize(vision)} model input (ms per frame):");
+        foreach (var mode in Enum.GetValues<DenoiseMode>())
+            Console.Out.WriteLine(Invariant($"  {mode.ToString().ToLowerInvariant(),-10} {DenoiseCost(mode, InputSize(vision)),8:F3}"));
     }
 
     internal sealed record Run(int Frames, double Seconds, long Analysed = 0)
