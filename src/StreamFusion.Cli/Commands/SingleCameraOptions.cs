@@ -78,10 +78,6 @@ public sealed class SingleCameraOptions
             TranscriptFile = parse.GetValue(_transcript),
             Reconnect = reconnect,
         };
-        var config = new PipelineConfig(null, null, [camera], TimeSpan.FromSeconds(parse.GetValue(_interval)), PipelineConfig.DefaultDrainTimeout)
-        {
-            Metrics = parse.GetValue(_metrics) is { } address ? MetricsAddress.Parse(address) : null,
-        };
         TranscriptRedaction.TryParse(parse.GetValue(_redact)!, out var redaction);
         var fusion = new FusionSettings
         {
@@ -96,7 +92,14 @@ public sealed class SingleCameraOptions
             SpoolDirectory = parse.GetValue(_spool) is { } folder ? Path.GetFullPath(folder) : null,
             FlushTimeout = TimeSpan.FromSeconds(parse.GetValue(_flushTimeout)),
         };
-        config = config with { Fusion = fusion, RecordsFile = parse.GetValue(_output), Kafka = publishing, AlwaysFuse = true };
+        var config = new PipelineConfig(null, null, [camera], TimeSpan.FromSeconds(parse.GetValue(_interval)), PipelineConfig.DefaultDrainTimeout)
+        {
+            Metrics = parse.GetValue(_metrics) is { } address ? MetricsAddress.Parse(address) : null,
+            Fusion = fusion,
+            RecordsFile = parse.GetValue(_output),
+            Kafka = publishing,
+            AlwaysFuse = true,
+        };
         return await HostedRun.RunAsync(config, globals, parse, options => options.KeepServing = keepServing);
     }
 }
