@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Core.Stages;
 using StreamFusion.Fusion.Windows;
@@ -16,7 +17,7 @@ namespace StreamFusion.Fusion.Stage;
 public sealed class FuseStage(WindowFuser fuser, PipelineEdge<FusedRecord> output, Action<FusedRecord> emitted) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private bool _finished;
+    private volatile bool _finished;
 
     /// <param name="analysed">vision's results; null when vision is off</param>
     /// <param name="heard">audio's windows; null when audio is off</param>
@@ -33,12 +34,19 @@ public sealed class FuseStage(WindowFuser fuser, PipelineEdge<FusedRecord> outpu
             }
         }
 
-        await Task.WhenAll(Feed(analysed, seen, fuser.Add), Feed(heard, listened, fuser.Add)).ConfigureAwait(false);
-        await UnderGateAsync(() =>
+        try
         {
-            _finished = true;
-            return fuser.Finish();
-        }, abort).ConfigureAwait(false);
+            await Task.WhenAll(Feed(analysed, seen, fuser.Add), Feed(heard, listened, fuser.Add)).ConfigureAwait(false);
+            await UnderGateAsync(() =>
+            {
+                _finished = true;
+                return fuser.Finish();
+            }, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            _finished = true; // aborted: the publish edge is about to close
+        }
     }
 
     /// <summary>A segment from the media itself (a subtitle cue, from the route stage).</summary>
@@ -46,11 +54,18 @@ public sealed class FuseStage(WindowFuser fuser, PipelineEdge<FusedRecord> outpu
 
     /// <summary>
     /// A segment from outside the media (a live speech-to-text topic's reader thread); its corrections go out at
-    /// once, waiting for room on the publish edge. Ignored once the stage has finished.
+    /// once, waiting for room on the publish edge. Ignored once the stage has finished or the run was aborted.
     /// </summary>
     public void Add(TranscriptSegment segment, CancellationToken abort)
     {
-        _gate.Wait(abort);
+        try
+        {
+            _gate.Wait(abort);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         try
         {
             if (_finished) return;
@@ -59,6 +74,10 @@ public sealed class FuseStage(WindowFuser fuser, PipelineEdge<FusedRecord> outpu
                 emitted(record);
                 output.Write(record, abort);
             }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            // the run was aborted while this segment waited for room: it has nowhere to go
         }
         finally
         {
