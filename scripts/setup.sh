@@ -11,6 +11,7 @@ apt_packages=(
   libgtk-3-0                                                # OpenCvSharp's native library links it
   ffmpeg kcat                                               # independent references for tests and benchmarks
   python3-confluent-kafka                                   # the sample consumer in samples/consumer (tested)
+  libpocketsphinx3 pocketsphinx-en-us                       # offline speech: keyword spotting and transcription
 )
 
 as_root() {

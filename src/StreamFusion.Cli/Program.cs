@@ -11,6 +11,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
     DetectCommand.Create(globals),
     AudioCommands.Features(globals),
     AudioCommands.Audio(globals),
+    TranscribeCommand.Create(globals),
     RunCommand.Create(globals),
     TailCommand.Create(globals),
     DoctorCommand.Create(globals),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -50,7 +51,7 @@ public static class AudioCommands
                     await writer.WriteLineAsync(line.ToString());
                 }
             }
-            Console.Error.WriteLine($"{pts.Count} MFCC frames x {width} coefficients ({settings.Mfcc.FrameLengthMs} ms frames every {settings.Mfcc.FrameShiftMs} ms)");
+            globals.Logger.LogInformation("{Frames} MFCC frames x {Width} coefficients ({Length} ms frames every {Shift} ms)", pts.Count, width, settings.Mfcc.FrameLengthMs, settings.Mfcc.FrameShiftMs);
             return ExitCodes.Ok;
         }));
         return command;
@@ -75,7 +76,7 @@ public static class AudioCommands
             var windows = analyzer.AnalyseMedia(path, cancellation);
             foreach (var w in windows)
                 Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w));
-            Console.Error.WriteLine($"{windows.Count} windows, {windows.Sum(w => w.Events.Count)} events, {windows.Sum(w => w.Speech.Count)} speech segments (VAD: {analyzer.VadName})");
+            globals.Logger.LogInformation("{Windows} windows, {Events} events, {Speech} speech segments (VAD: {Vad})", windows.Count, windows.Sum(w => w.Events.Count), windows.Sum(w => w.Speech.Count), analyzer.VadName);
             return ExitCodes.Ok;
         }));
         return command;

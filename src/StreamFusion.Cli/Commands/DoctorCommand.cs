@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using StreamFusion.Core.Assets;
 using StreamFusion.Media;
+using StreamFusion.Speech;
+using StreamFusion.Speech.PocketSphinx;
 
 namespace StreamFusion.Cli.Commands;
 
@@ -24,6 +26,7 @@ public static class DoctorCommand
                 Probe("ONNX Runtime", OnnxProviders, "reinstall the Microsoft.ML.OnnxRuntime package (dotnet restore)"),
                 Probe("librdkafka", () => $"librdkafka {Confluent.Kafka.Library.VersionString}", "reinstall the Confluent.Kafka package (dotnet restore)"),
             };
+            checks.Add(Speech());
             checks.AddRange(new[] { "ffmpeg", "ffprobe", "kcat" }.Select(Tool));
             var locator = globals.Locator(parse);
             foreach (var entry in AssetCatalog.Entries)
@@ -50,6 +53,20 @@ public static class DoctorCommand
         {
             var cause = e.InnerException ?? e;
             return new Check(Level.Fail, name, cause.Message.Split('\n')[0], fix);
+        }
+    }
+
+    /// <summary>Speech is optional: a missing engine or model is a warning, not a failure.</summary>
+    private static Check Speech()
+    {
+        try
+        {
+            using var engine = new PocketSphinxEngine(new PocketSphinxSettings { Keywords = new Dictionary<string, double> { ["help"] = PocketSphinxSettings.DefaultThreshold } });
+            return new Check(Level.Ok, "speech", $"{engine.Name}, model {PocketSphinxSettings.DebianModelDirectory}");
+        }
+        catch (SpeechUnavailableException e)
+        {
+            return new Check(Level.Warn, "speech", e.Message, "apt-get install libpocketsphinx3 pocketsphinx-en-us");
         }
     }
 
