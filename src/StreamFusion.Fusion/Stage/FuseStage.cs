@@ -60,28 +60,11 @@ public sealed class FuseStage(WindowFuser fuser, PipelineEdge<FusedRecord> outpu
     {
         try
         {
-            _gate.Wait(abort);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        try
-        {
-            if (_finished) return;
-            foreach (var record in fuser.Add(segment))
-            {
-                emitted(record);
-                output.Write(record, abort);
-            }
+            UnderGateAsync(() => fuser.Add(segment), abort).GetAwaiter().GetResult(); // the reader's own thread may wait
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
-            // the run was aborted while this segment waited for room: it has nowhere to go
-        }
-        finally
-        {
-            _gate.Release();
+            // the run was aborted while this segment waited for the gate or for room: it has nowhere to go
         }
     }
 
