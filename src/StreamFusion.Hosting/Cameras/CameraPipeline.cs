@@ -118,13 +118,15 @@ public sealed class CameraPipeline : IDisposable
     /// <param name="records">where fused records go; null: no fusion (the analyses go to <paramref name="analysisSink"/>)</param>
     /// <param name="transcript">sidecar transcript segments for the fusion stage</param>
     /// <param name="logger">the camera's logger (its scope names the camera)</param>
+    /// <param name="sourceOpened">called once the source is open, before the models load</param>
     internal static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
         Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health, ILogger logger,
-        InferenceSharing sharing, CancellationToken stop)
+        InferenceSharing sharing, Action sourceOpened, CancellationToken stop)
     {
         var options = DecodeOptions(camera.Decode, vision is not null);
         IMediaSource Reopen(CancellationToken cancel) => MediaSource.Open(resolvedUri, options, cancel);
         var source = Reopen(stop);
+        sourceOpened();
         VisionAnalyzer? visionAnalyzer = null;
         AudioAnalyzer? audioAnalyzer = null;
         try

@@ -67,11 +67,12 @@ internal sealed class CameraSupervisor
             ? SubtitleFileReader.Read(await assets.ResolveUriAsync(ResolveRelative(sidecar, config.SourceFile), stop))
             : [];
         Func<FrameAnalysis, ValueTask>? sink = _context.AnalysisSink is { } analyses ? analysis => analyses(_camera.Id, analysis) : null;
-        // Only a slow open (a live stream waiting for a keyframe) is worth a line; quick failures stay one line.
+        // Only a slow open of the source (a live stream waiting for a keyframe) is worth a line, not slow model
+        // loading on a busy machine; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => _logger.LogInformation("opening {Uri} (waiting for the stream)", MediaUri.RedactCredentials(uri)),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
         var pipeline = await Task.Run(() => CameraPipeline.Open(_camera, uri, vision, audio, sink, _context.Records, transcript, Health, _logger,
-            _context.Sharing, stop), CancellationToken.None);
+            _context.Sharing, sourceOpened: () => slowOpenNotice.Change(Timeout.Infinite, Timeout.Infinite), stop), CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");
         _logger.LogInformation("opened: {Media}{Analysis}", pipeline.Info.Summary(), detecting);
