@@ -41,9 +41,8 @@ public static class TranscribeCommand
                 Transcribe = chosen != "keywords",
             });
             using var analyzer = AudioAnalyzer.Load(new AudioSettings(vadPath, new OnnxSettings { Device = InferenceDevice.Cpu }), globals.Logger);
-            var speech = analyzer.AnalyseMedia(path, cancellation).SelectMany(w => w.Speech).Select(s => (s.Start, s.End)).ToList();
             var samples = MediaSource.ReadAllAudio(path, UtteranceDecoder.SampleRate);
-            var utterances = UtteranceDecoder.DecodeAll(recogniser, samples, speech);
+            var utterances = UtteranceDecoder.DecodeAll(recogniser, samples, SpeechIn(analyzer, samples));
             foreach (var utterance in utterances)
                 Console.Out.WriteLine(parse.GetValue(json) ? Json(utterance) : Line(utterance));
             globals.Logger.LogInformation("{Utterances} utterances, {Words} words, {Hits} keyword hits ({Engine})", utterances.Count,
@@ -52,6 +51,10 @@ public static class TranscribeCommand
         }));
         return command;
     }
+
+    /// <summary>Where voice activity hears speech in the samples (sample 0 is time 0, as for the recogniser).</summary>
+    internal static List<(double Start, double End)> SpeechIn(AudioAnalyzer analyzer, float[] samples) =>
+        [.. analyzer.Push(samples, 0).Concat(analyzer.Finish()).SelectMany(w => w.Speech).Select(s => (s.Start, s.End))];
 
     /// <summary>"help,call the police=1e-20": phrases, each with an optional threshold.</summary>
     internal static Dictionary<string, double> ParseKeywords(string? text)

@@ -23,7 +23,7 @@ public sealed unsafe class PocketSphinxEngine : ISpeechEngine
                      settings.Transcribe ? [(settings.LanguageModel, "language model")] : []))
             if (!File.Exists(path) && !Directory.Exists(path))
                 throw new SpeechUnavailableException($"pocketsphinx: {what} not found: {path} (apt-get install pocketsphinx-en-us)");
-        var dictionary = Words(settings.Dictionary);
+        var dictionary = settings.Keywords.Count > 0 ? Words(settings.Dictionary) : [];
         foreach (var phrase in settings.Keywords.Keys)
             if (phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => !dictionary.Contains(w.ToLowerInvariant())) is { } unknown)
                 throw new ArgumentException($"pocketsphinx: keyword '{phrase}': '{unknown}' is not in the dictionary {settings.Dictionary}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using StreamFusion.Audio.Stage;
+using StreamFusion.Cli.Commands;
 using StreamFusion.Inference;
 using StreamFusion.Media;
 using StreamFusion.Speech;
@@ -18,9 +19,9 @@ public class SpeechRecognitionTests(ITestOutputHelper output)
     private static List<Utterance> Recognise(string path, PocketSphinxSettings settings)
     {
         using var vad = AudioAnalyzer.Load(new AudioSettings(TestAssets.Path("models/silero_vad.onnx"), new OnnxSettings { Device = InferenceDevice.Cpu }));
-        var speech = vad.AnalyseMedia(path).SelectMany(w => w.Speech).Select(s => (s.Start, s.End)).ToList();
+        var samples = MediaSource.ReadAllAudio(path, UtteranceDecoder.SampleRate);
         using var engine = new PocketSphinxEngine(settings);
-        return UtteranceDecoder.DecodeAll(engine, MediaSource.ReadAllAudio(path, UtteranceDecoder.SampleRate), speech);
+        return UtteranceDecoder.DecodeAll(engine, samples, TranscribeCommand.SpeechIn(vad, samples));
     }
 
     private static Dictionary<string, double> WatchList(IEnumerable<string> phrases) =>
