@@ -38,7 +38,7 @@ public sealed class PipelineMetrics
         _queueDepth = f.CreateGauge("streamfusion_queue_depth", "items waiting on an edge between stages", [.. camera, "edge"]);
         _queueCapacity = f.CreateGauge("streamfusion_queue_capacity", "capacity of an edge", [.. camera, "edge"]);
         _dropped = f.CreateCounter("streamfusion_dropped_total", "items dropped by a drop-oldest edge (consumer behind)", [.. camera, "edge"]);
-        _latency = f.CreateGauge("streamfusion_latency_seconds", "capture to the end of a stage (route, vision, audio, fuse), quantiles over the run", [.. camera, "stage", "quantile"]);
+        _latency = f.CreateGauge("streamfusion_latency_seconds", "capture to the end of a stage (route, vision, audio, fuse, publish), quantiles over the run", [.. camera, "stage", "quantile"]);
         _latencyCount = f.CreateGauge("streamfusion_latency_samples", "samples behind streamfusion_latency_seconds", [.. camera, "stage"]);
         _kafkaRecords = f.CreateCounter("streamfusion_kafka_records_total", "records by what happened to them (accepted, delivered, spooled, resent, recovered, rejected, refused)", ["outcome"]);
         _kafkaWaiting = f.CreateGauge("streamfusion_kafka_waiting_records", "records not yet acknowledged by the broker (memory and spool)");
