@@ -8,6 +8,7 @@ using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Records;
 using StreamFusion.Media;
 using StreamFusion.Inference;
+using StreamFusion.Speech.Pool;
 using StreamFusion.Vision.Motion;
 using StreamFusion.Vision.Stage;
 
@@ -29,10 +30,12 @@ internal sealed class PipelineRunner(PipelineConfig config, StreamFusionOptions 
         var sharing = new InferenceSharing(inference.ShareSessions ? new SharedSessions(inference.MaxBatch, inference.BatchWait, inference.ParallelRuns) : null,
             inference.MaxDetectFps > 0 ? new DetectionBudget(inference.MaxDetectFps) : null);
         running.Sharing = sharing;
+        using var speech = new SpeechSharing(config.SpeechThreads);
+        running.Speech = speech;
         await using var delivery = config.FusesRecords
             ? new RecordDelivery(config.Fusion, config.RecordsFile, config.Kafka, _logger, options.RecordObserver)
             : null;
-        var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, options.AnalysisSink, delivery);
+        var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery);
         var supervisors = config.Cameras.Select(camera => new CameraSupervisor(camera, context, _logger.ForCamera(camera.Id))).ToList();
         foreach (var (camera, supervisor) in config.Cameras.Zip(supervisors)) running.Expect(camera.Id, supervisor.Health);
         var opening = supervisors.Select(s => s.FirstOpenAsync(stop)).ToList();

@@ -7,12 +7,19 @@ namespace StreamFusion.Speech;
 /// </summary>
 public interface ISpeechEngine : IDisposable
 {
+    /// <summary>The sample rate every engine takes.</summary>
+    const int SampleRate = 16000;
+
     /// <summary>What this engine is ("pocketsphinx (keywords)"), for logs and progress lines.</summary>
     string Name { get; }
 
+    /// <summary>Whether it spots the watch-list on its own, without transcribing (the cheap path kept when over budget).</summary>
+    bool Spots { get; }
+
     /// <param name="samples">16 kHz mono, -1..1</param>
     /// <param name="start">the media time of the first sample</param>
-    Utterance Decode(ReadOnlySpan<float> samples, double start);
+    /// <param name="transcribe">false: spot keywords only, even if the engine was set up to transcribe</param>
+    Utterance Decode(ReadOnlySpan<float> samples, double start, bool transcribe = true);
 }
 
 /// <summary>The speech engine or its model cannot be had: the message names the package or file to get.</summary>

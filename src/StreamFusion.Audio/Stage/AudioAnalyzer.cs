@@ -22,6 +22,8 @@ public sealed class AudioAnalyzer : IDisposable
     private readonly Queue<(double Pts, float Probability)> _recentSpeech = new(); // the last 2 s of VAD chunks
     private readonly AcousticEventDetector _events;
     private readonly AudioDenoiser? _denoiser;
+    private readonly UtteranceCutter? _cutter;
+    private readonly List<SpeechClip> _clips = []; // cut, waiting for the next window to carry them
     private readonly float[] _cepstra;
     private readonly double[] _previousLogMel;
     private readonly int _highBandFirstBin;
@@ -44,6 +46,7 @@ public sealed class AudioAnalyzer : IDisposable
         _previousLogMel = new double[settings.Mfcc.MelBins];
         _highBandFirstBin = settings.Mfcc.FirstMelBinAbove(2000);
         _denoiser = settings.Denoise.Enabled ? new AudioDenoiser(settings.Denoise, settings.Mfcc.SampleRate) : null;
+        _cutter = settings.CutUtterances && vad is not null ? new UtteranceCutter(settings.Mfcc.SampleRate) : null;
     }
 
     public string VadName => _vad?.Name ?? "none";
@@ -82,6 +85,7 @@ public sealed class AudioAnalyzer : IDisposable
         var expected = _bufferPts + _count / (double)SampleRate;
         if (double.IsNaN(_bufferPts) || Math.Abs(pts - expected) > 0.1)
         {
+            _cutter?.Restart(_segmenter.OpenSince, _clips);
             _count = _mfccAt = _vadAt = 0;
             _bufferPts = pts;
         }
@@ -119,7 +123,9 @@ public sealed class AudioAnalyzer : IDisposable
             var chunkPts = _bufferPts + _vadAt / (double)SampleRate;
             var probability = _vad.Process(_buffer.AsSpan(_vadAt, chunk));
             Window(chunkPts).AddSpeech(probability);
-            if (_segmenter.Push(chunkPts, chunk / (double)SampleRate, probability) is { } segment) Window(segment.Start).Speech.Add(segment);
+            var segment = _segmenter.Push(chunkPts, chunk / (double)SampleRate, probability);
+            if (segment is not null) Window(segment.Start).Speech.Add(segment);
+            _cutter?.Push(_buffer.AsSpan(_vadAt, chunk), chunkPts, _segmenter.OpenSince, segment, _clips);
             _recentSpeech.Enqueue((chunkPts, probability));
             while (_recentSpeech.Count > 0 && _recentSpeech.Peek().Pts < chunkPts - 2) _recentSpeech.Dequeue();
             _vadAt += chunk;
@@ -154,10 +160,16 @@ public sealed class AudioAnalyzer : IDisposable
     {
         var end = _bufferPts + _count / (double)SampleRate;
         var completed = new List<AudioWindow>();
-        if (_windows.Count == 0) return completed;
-        var last = _windows.Values.Last();
+        var segment = _segmenter.Finish();
+        if (_cutter is not null)
+        {
+            _cutter.Push([], end, null, segment, _clips);
+            _cutter.Restart(null, _clips);
+        }
+        if (_windows.Count == 0 && _clips.Count == 0) return completed;
+        var last = _windows.Count > 0 ? _windows.Values.Last() : Window(end - 1e-6);
         foreach (var e in _events.Finish(end)) last.Events.Add(e);
-        if (_segmenter.Finish() is { } segment) last.Speech.Add(segment);
+        if (segment is not null) last.Speech.Add(segment);
         CompleteBefore(double.PositiveInfinity, completed);
         return completed;
     }
@@ -177,10 +189,18 @@ public sealed class AudioAnalyzer : IDisposable
         {
             var (index, window) = _windows.First();
             if ((index + 1) * _settings.WindowSeconds > pts + 1e-9) break;
-            completed.Add(window.Build());
+            completed.Add(window.Build() with { Utterances = TakeClips(), SpeechSettledBefore = _cutter?.SettledBefore ?? double.PositiveInfinity });
             _windows.Remove(index);
             _completedBefore = index + 1;
         }
+    }
+
+    private IReadOnlyList<SpeechClip> TakeClips()
+    {
+        if (_clips.Count == 0) return [];
+        var clips = _clips.ToArray();
+        _clips.Clear();
+        return clips;
     }
 
     /// <summary>Share of the frame's mel energy above 2 kHz: high for broadband bursts, low for voiced speech.</summary>

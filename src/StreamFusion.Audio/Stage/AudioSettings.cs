@@ -13,4 +13,6 @@ public sealed record AudioSettings(string? VadModelPath, OnnxSettings Onnx, doub
     public EventSettings Events { get; init; } = new();
     /// <summary>Off by default: measured +6.3 dB SNR on speech in white noise, but it changes the MFCCs.</summary>
     public AudioDenoiseSettings Denoise { get; init; } = new();
+    /// <summary>Cut the utterances voice activity finds out of the audio, for a speech recogniser (needs a VAD).</summary>
+    public bool CutUtterances { get; init; }
 }

@@ -10,4 +10,14 @@ namespace StreamFusion.Audio.Stage;
 /// </summary>
 public sealed record AudioWindow(
     double Start, double End, float RmsDb, float PeakDb, float SpeechProbability, float SpeechFraction,
-    float[] MfccMean, float[] MfccStd, IReadOnlyList<AcousticEvent> Events, IReadOnlyList<SpeechSegment> Speech);
+    float[] MfccMean, float[] MfccStd, IReadOnlyList<AcousticEvent> Events, IReadOnlyList<SpeechSegment> Speech)
+{
+    /// <summary>Utterances cut for a speech recogniser since the last window (only with <see cref="AudioSettings.CutUtterances"/>).</summary>
+    public IReadOnlyList<SpeechClip> Utterances { get; init; } = [];
+
+    /// <summary>
+    /// Media time before which every utterance has been cut and carried by this or an earlier window; the speech
+    /// still being heard began there. Infinite when utterances are not cut.
+    /// </summary>
+    public double SpeechSettledBefore { get; init; } = double.PositiveInfinity;
+}

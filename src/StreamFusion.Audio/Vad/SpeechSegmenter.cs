@@ -13,6 +13,9 @@ public sealed class SpeechSegmenter(double onThreshold = 0.5, double offThreshol
     private double _lastSpeechEnd;
     private double _quietSince = double.NaN;
 
+    /// <summary>Where the segment still open began; null between segments.</summary>
+    public double? OpenSince => _start;
+
     /// <returns>a segment when one has just ended</returns>
     public SpeechSegment? Push(double pts, double duration, float probability)
     {

@@ -14,13 +14,16 @@ public static class RunCommand
         var check = new Option<bool>("--check") { Description = "only validate the config and exit" };
         var kafka = new Option<string?>("--kafka") { Description = "bootstrap servers, overriding kafka.bootstrap_servers (the same pipeline against another cluster)" };
         var metrics = new Option<string?>("--metrics") { Description = "serve /metrics and /health on host:port, overriding metrics.listen" };
+        var speech = new SpeechOptions();
         var command = new Command("run", "Run the pipeline described by a config file") { file, check, kafka, metrics };
+        speech.AddTo(command);
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(kafka) is { Length: > 0 } bootstrap)
                 config = config with { Kafka = config.Kafka with { Connection = config.Kafka.Connection with { BootstrapServers = bootstrap } } };
             if (parse.GetValue(metrics) is { Length: > 0 } listen) config = config with { Metrics = MetricsAddress.Parse(listen) };
+            config = config with { Cameras = [.. config.Cameras.Select(camera => speech.Apply(parse, camera, config.Fusion.Keywords))] };
             if (parse.GetValue(check))
             {
                 Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");

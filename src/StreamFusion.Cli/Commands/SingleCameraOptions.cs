@@ -28,10 +28,11 @@ public sealed class SingleCameraOptions
     private readonly Option<double> _interval = new("--stats-interval") { Description = "seconds between stats lines", DefaultValueFactory = _ => 1.0 };
     private readonly Option<string?> _transcript = new("--transcript") { Description = "sidecar transcript: .srt, .vtt or .align (GRID word timings)" };
     private readonly Option<string?> _output = new("--out") { Description = "also write the fused records (JSON lines, schemas/streamfusion.detection.v1) to this file" };
-    private readonly Option<string?> _keywords = new("--keywords") { Description = "watch list for the transcript, e.g. help,police,fire" };
+    private readonly Option<string?> _keywords = new("--keywords") { Description = "watch list for the transcript (and --speech), e.g. help,police,fire" };
     private readonly Option<string> _redact = new("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
     private readonly Option<bool> _noVision = new("--no-vision") { Description = "skip detection and tracking" };
     private readonly KafkaOptions _kafka = new();
+    private readonly SpeechOptions _speech = new();
     private readonly Option<bool> _noKafka = new("--no-kafka") { Description = "do not publish to Kafka (records only with --out)" };
     private readonly Option<string?> _spool = new("--spool") { Description = "folder keeping records the broker has not acknowledged (default: per cluster and topic under ~/.local/state/streamfusion)" };
     private readonly Option<double> _flushTimeout = new("--flush-timeout") { Description = "seconds to wait at the end for the broker to acknowledge everything", DefaultValueFactory = _ => 30 };
@@ -52,6 +53,7 @@ public sealed class SingleCameraOptions
                      _keywords, _redact, _noVision, _noKafka, _spool, _flushTimeout, _metrics })
             command.Options.Add(option);
         _kafka.AddTo(command);
+        _speech.AddTo(command);
     }
 
     /// <summary>Builds the one-camera pipeline from the options and runs it to its end (or a stop).</summary>
@@ -84,6 +86,7 @@ public sealed class SingleCameraOptions
             Keywords = (parse.GetValue(_keywords) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Redaction = redaction,
         };
+        camera = _speech.Apply(parse, camera, fusion.Keywords);
         var publishing = new KafkaConfig
         {
             Enabled = !parse.GetValue(_noKafka),

@@ -53,6 +53,8 @@ public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, 
         var c = camera.Counters;
         var vision = camera.InferenceProvider is null ? "" : $" analysed={c.AnalysedFrames} objects={c.Objects} tracks={c.Tracks}";
         vision += camera.VoiceActivity is null ? "" : $" speech={c.SpeechSegments} sounds={c.SoundEvents}";
+        if (camera.Speech is { } s)
+            vision += $" utterances={s.Utterances} keywords={s.KeywordHits}" + (s.TranscriptionSkipped + s.UtterancesSkipped > 0 ? $" speech-skipped={s.TranscriptionSkipped}+{s.UtterancesSkipped}" : "");
         var state = camera.Camera.Reconnect.Enabled ? $" state={camera.Health.State.Name()} reconnects={camera.Health.Reconnects}" : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"[{camera.Camera.Id}]{state} {Position(camera)} frames={frames} fps={fps:F1}{vision} audio={c.AudioSeconds(camera.Camera.Decode.AudioSampleRate):F1}s " +

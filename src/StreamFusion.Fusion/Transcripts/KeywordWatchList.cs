@@ -1,3 +1,5 @@
+using StreamFusion.Speech;
+
 namespace StreamFusion.Fusion.Transcripts;
 
 /// <summary>
@@ -28,15 +30,37 @@ public sealed class KeywordWatchList
         return found;
     }
 
-    private static bool Contains(string[] words, string[] phrase)
+    /// <summary>The watch-list entry a spotted phrase stands for (the recogniser reports it lower-cased); null if none.</summary>
+    public string? EntryFor(string phrase)
+    {
+        var words = TextNormalizer.Words(phrase).Select(TextNormalizer.Singular).ToArray();
+        return _entries.FirstOrDefault(e => e.Words.SequenceEqual(words)).Keyword;
+    }
+
+    /// <summary>Every occurrence of a watch-list entry in recognised words, timed from its first word to its last.</summary>
+    public List<KeywordHit> FindIn(IReadOnlyList<RecognizedWord> recognised)
+    {
+        var normalised = recognised.Select(w => TextNormalizer.Words(w.Word).Select(TextNormalizer.Singular).FirstOrDefault() ?? "").ToArray();
+        var hits = new List<KeywordHit>();
+        foreach (var (keyword, phrase) in _entries)
+            foreach (var at in Occurrences(normalised, phrase))
+            {
+                var words = recognised.Skip(at).Take(phrase.Length).ToList();
+                hits.Add(new KeywordHit(keyword, words[0].Start, words[^1].End, words.Average(w => w.Confidence)));
+            }
+        return hits;
+    }
+
+    private static bool Contains(string[] words, string[] phrase) => Occurrences(words, phrase).Any();
+
+    private static IEnumerable<int> Occurrences(string[] words, string[] phrase)
     {
         for (var i = 0; i + phrase.Length <= words.Length; i++)
         {
             var match = true;
             for (var j = 0; j < phrase.Length && match; j++) match = words[i + j] == phrase[j];
-            if (match) return true;
+            if (match) yield return i;
         }
-        return false;
     }
 }
 

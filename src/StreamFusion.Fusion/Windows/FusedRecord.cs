@@ -20,7 +20,14 @@ public sealed record FusedEvent(string Kind, double Start, double End, double Sc
 
 public sealed record FusedAudio(double RmsDb, double Speech, IReadOnlyList<FusedEvent> Events, IReadOnlyList<double> MfccMean);
 
-public sealed record FusedTranscript(string Text, IReadOnlyList<string> Keywords);
+/// <param name="Source">where the text came from ("asr", "subtitle", "kafka", …; several joined by '+'); null when nothing was said</param>
+/// <param name="Hits">keywords placed in time: spotted by speech recognition or found in its timed words</param>
+public sealed record FusedTranscript(string Text, IReadOnlyList<string> Keywords, string? Source = null, IReadOnlyList<FusedKeywordHit>? Hits = null)
+{
+    public IReadOnlyList<FusedKeywordHit> Hits { get; init; } = Hits ?? [];
+}
+
+public sealed record FusedKeywordHit(string Keyword, double Start, double End, double Score);
 
 /// <summary>An incident's id (camera and start time, so replays give the same ids), its state and what caused it.</summary>
 public sealed record IncidentState(string Id, string State, double Start, IReadOnlyList<string> Reasons);

@@ -19,6 +19,12 @@ public sealed record FusionSettings
     /// transcript is known up front). A segment later than that revises the windows it covers as a correction.
     /// </summary>
     public double TranscriptLateness { get; init; }
+    /// <summary>
+    /// With the camera's own speech recognition: how far (media seconds) audio may move past a window while speech
+    /// over it is still being heard or decoded before the window is closed without its words (they follow as a
+    /// correction). Only windows with speech pending wait.
+    /// </summary>
+    public double SpeechLateness { get; init; } = 5.0;
     /// <summary>How far back (media seconds) emitted windows can still be corrected.</summary>
     public double CorrectionHorizon { get; init; } = 60;
     /// <summary>Per object label: how much its presence weighs (by its best detection score).</summary>

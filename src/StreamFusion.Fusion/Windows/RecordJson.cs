@@ -63,6 +63,19 @@ public static class RecordJson
             w.WriteStartArray("keywords");
             foreach (var k in r.Transcript.Keywords) w.WriteStringValue(k);
             w.WriteEndArray();
+            if (r.Transcript.Source is { } source) w.WriteString("source", source);
+            else w.WriteNull("source");
+            w.WriteStartArray("hits");
+            foreach (var hit in r.Transcript.Hits)
+            {
+                w.WriteStartObject();
+                w.WriteString("keyword", hit.Keyword);
+                w.WriteNumber("start", hit.Start);
+                w.WriteNumber("end", hit.End);
+                w.WriteNumber("score", hit.Score);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
             w.WriteStartObject("fused");
             w.WriteNumber("score", r.Score);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Fusion.Transcripts;
+using StreamFusion.Speech;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Fusion.Windows;
@@ -15,22 +16,24 @@ public sealed class WindowFuser
 {
     private readonly FusionSettings _settings;
     private readonly string _camera;
-    private readonly bool _video, _audio;
+    private readonly bool _video, _audio, _speech;
     private readonly KeywordWatchList _keywords;
     private readonly IncidentTracker _incidents;
     private readonly Func<double, DateTimeOffset> _wallclockAt;
     private readonly SortedDictionary<long, Window> _open = [];
     private readonly SortedDictionary<long, Window> _emitted = []; // kept for corrections, within the horizon
     private readonly List<TranscriptSegment> _transcript = [];
-    private double _videoWatermark = double.NegativeInfinity, _audioWatermark = double.NegativeInfinity;
+    private double _videoWatermark = double.NegativeInfinity, _audioWatermark = double.NegativeInfinity, _speechWatermark = double.NegativeInfinity;
     private long _nextToEmit = long.MinValue;
 
     /// <param name="video">whether vision analyses will arrive (the fuser waits for them)</param>
     /// <param name="audio">whether audio windows will arrive</param>
     /// <param name="wallclockAt">when a media time was captured (the records' wallclock); default: now</param>
+    /// <param name="speech">whether the audio windows' speech is recognised (windows wait for it, see <see cref="AudioWindow.SpeechSettledBefore"/>)</param>
     public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null,
-        Func<double, DateTimeOffset>? wallclockAt = null)
+        Func<double, DateTimeOffset>? wallclockAt = null, bool speech = false)
     {
+        _speech = speech && audio;
         _settings = settings;
         _camera = camera;
         _video = video;
@@ -64,6 +67,7 @@ public sealed class WindowFuser
         window.Audio = audio;
         foreach (var e in audio.Events) WindowAt(e.Start).Events.Add(e); // events belong to the window they start in
         _audioWatermark = Math.Max(_audioWatermark, audio.End);
+        _speechWatermark = Math.Max(_speechWatermark, audio.SpeechSettledBefore);
         return Emit();
     }
 
@@ -90,7 +94,7 @@ public sealed class WindowFuser
     /// <summary>End of input: emits every open window.</summary>
     public List<FusedRecord> Finish()
     {
-        _videoWatermark = _audioWatermark = double.PositiveInfinity;
+        _videoWatermark = _audioWatermark = _speechWatermark = double.PositiveInfinity;
         var records = Emit();
         records.AddRange(CloseIncident());
         return records;
@@ -114,8 +118,10 @@ public sealed class WindowFuser
         var fastest = _video && _audio ? Math.Max(video, audio) : slowest;
         var watermark = Math.Max(slowest, fastest - _settings.MaxLateness);
         var finishing = double.IsPositiveInfinity(slowest);
+        var heard = _speech ? Math.Max(_speechWatermark, watermark - _settings.SpeechLateness) : double.PositiveInfinity;
         // Every window up to the watermark is emitted, empty ones included; at the end, up to the last with data.
-        while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds + _settings.TranscriptLateness <= watermark + 1e-9)
+        while (finishing ? _open.Count > 0 : (_nextToEmit + 1) * _settings.WindowSeconds + _settings.TranscriptLateness <= watermark + 1e-9 &&
+                                             (_nextToEmit + 1) * _settings.WindowSeconds <= heard + 1e-9)
         {
             var window = _open.GetValueOrDefault(_nextToEmit) ?? new Window(_nextToEmit);
             _open.Remove(_nextToEmit);
@@ -160,15 +166,20 @@ public sealed class WindowFuser
             var weight = e.Kind == "impulse" ? _settings.ImpulseWeight : _settings.LoudWeight;
             reasons.Add((e.Kind, Invariant($"{e.Kind} at {e.Start:F2}s ({e.PeakDb:F0} dBFS)"), weight * e.Score));
         }
-        var text = string.Join(" ", _transcript.Where(s => s.Start < end && s.End > start).OrderBy(s => s.Start).Select(s => s.Text));
-        var keywords = _keywords.IsEmpty || text.Length == 0 ? [] : _keywords.Find(text);
+        var heard = _transcript.Where(s => s.Start < end && s.End > start).OrderBy(s => s.Start).ToList();
+        var text = string.Join(" ", heard.Select(s => s.Text).Where(t => t.Length > 0));
+        var hits = TimedHits(heard, start, end);
+        var untimed = string.Join(" ", heard.Where(s => s.Words.Count == 0).Select(s => s.Text)); // recognised words are placed by their times
+        var inText = _keywords.IsEmpty || untimed.Length == 0 ? [] : _keywords.Find(untimed);
+        var keywords = _settings.Keywords.Where(k => inText.Contains(k) || hits.Any(h => h.Keyword == k)).Distinct().ToList();
         if (keywords.Count > 0)
             reasons.Add(("keyword", $"keyword {string.Join(", ", keywords.Select(k => $"'{k}'"))}", _settings.KeywordWeight));
         var score = 1 - reasons.Aggregate(1.0, (product, r) => product * (1 - Math.Clamp(r.Contribution, 0, 1)));
         score = Math.Round(score, 4);
         var severity = score >= _settings.HighSeverity ? "high" : score >= _settings.MediumSeverity ? "medium" : score >= _settings.LowSeverity ? "low" : "none";
         var incident = correction ? null : _incidents.Next(start, score, reasons.Select(r => r.Kind));
-        var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords);
+        var source = heard.Count == 0 ? null : string.Join("+", heard.Select(s => s.Source).Distinct());
+        var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords, source, hits);
         return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript);
     }
 
@@ -185,6 +196,23 @@ public sealed class WindowFuser
         {
             EndCaptured = _wallclockAt(start + _settings.WindowSeconds),
         };
+    }
+
+    /// <summary>
+    /// Keyword hits of speech recognition in this window, by where their middle lies: spotted ones, and the
+    /// watch-list in its timed words (one hit per keyword and moment, the spotter's when both found it).
+    /// </summary>
+    private List<FusedKeywordHit> TimedHits(List<TranscriptSegment> heard, double start, double end)
+    {
+        if (_keywords.IsEmpty) return [];
+        var found = heard.SelectMany(s => s.Spotted.Select(h => _keywords.EntryFor(h.Keyword) is { } entry ? h with { Keyword = entry } : null).OfType<KeywordHit>())
+            .Concat(heard.SelectMany(s => _keywords.FindIn(s.Words)))
+            .Where(h => (h.Start + h.End) / 2 is var middle && middle >= start && middle < end);
+        var hits = new List<FusedKeywordHit>();
+        foreach (var hit in found)
+            if (!hits.Any(h => h.Keyword == hit.Keyword && h.Start < hit.End && hit.Start < h.End))
+                hits.Add(new FusedKeywordHit(hit.Keyword, Math.Round(hit.Start, 3), Math.Round(hit.End, 3), Math.Round(hit.Score, 3)));
+        return hits;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

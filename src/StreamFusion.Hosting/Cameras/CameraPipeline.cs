@@ -10,15 +10,18 @@ using StreamFusion.Media;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
+using StreamFusion.Speech.Pool;
+using StreamFusion.Speech.Stage;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Hosting.Cameras;
 
 /// <summary>
-/// One camera's stages joined by bounded edges: decode → route → vision and audio (each when enabled) → fuse →
-/// publish (when records are wanted), or → consume. Route counts every decoded item and sends frames, audio and
-/// subtitle cues on; fuse joins analyses, audio windows and transcript into window records; publish hands them to
-/// the run's record delivery. Without fusion the consuming ends count what arrives and hand analyses to an
+/// One camera's stages joined by bounded edges: decode → route → vision and audio (each when enabled) → [speech] →
+/// fuse → publish (when records are wanted), or → consume. Route counts every decoded item and sends frames, audio
+/// and subtitle cues on; speech recognises the utterances audio cut and hands them to fuse as transcript; fuse
+/// joins analyses, audio windows and transcript into window records; publish hands them to the run's record
+/// delivery. Without fusion the consuming ends count what arrives and hand analyses to an
 /// optional sink (the detect verb's writer).
 /// </summary>
 public sealed class CameraPipeline : IDisposable
@@ -28,6 +31,7 @@ public sealed class CameraPipeline : IDisposable
     private readonly VisionAnalyzer? _vision;
     private readonly AudioAnalyzer? _audio;
     private readonly FuseStage? _fuse;
+    private readonly SpeechStage? _speech;
     private CancellationToken _abort;
 
     /// <summary>
@@ -37,7 +41,7 @@ public sealed class CameraPipeline : IDisposable
     private const int MinAudioChunks = 64;
 
     private CameraPipeline(CameraConfig camera, IMediaSource source, Func<CancellationToken, IMediaSource> reopen, VisionAnalyzer? vision, AudioAnalyzer? audio,
-        Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health)
+        SpeechEnginePool? speech, Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health)
     {
         Camera = camera;
         _vision = vision;
@@ -55,10 +59,11 @@ public sealed class CameraPipeline : IDisposable
         var frames = vision is null ? null : _pipeline.AddEdge<MediaItem>("route→vision", capacity, EdgePolicy.Wait);
         var sound = audio is null ? null : _pipeline.AddEdge<MediaItem>("route→audio", Math.Max(capacity, MinAudioChunks), policy);
         var fused = records is null ? null : _pipeline.AddEdge<FusedRecord>("fuse→publish", capacity, EdgePolicy.Wait);
+        var hearsSpeech = fused is not null && audio is not null && speech is not null;
         if (fused is not null)
         {
             var fuser = new WindowFuser(records!.Fusion, camera.Id, video: vision is not null && source.Info.Video is not null,
-                audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow);
+                audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow, speech: hearsSpeech);
             _fuse = new FuseStage(fuser, fused, CountRecord);
         }
         var route = new RouteStage(frames, sound, CountItem,
@@ -73,8 +78,18 @@ public sealed class CameraPipeline : IDisposable
         }
         if (audio is not null)
         {
-            heard = _pipeline.AddEdge<AudioWindow>("audio→next", capacity, EdgePolicy.Wait);
-            _pipeline.AddStage("audio", abort => new AudioStage(audio).RunAsync(sound!, heard, abort), heard);
+            var windows = _pipeline.AddEdge<AudioWindow>("audio→next", capacity, EdgePolicy.Wait);
+            _pipeline.AddStage("audio", abort => new AudioStage(audio).RunAsync(sound!, windows, abort), windows);
+            heard = windows;
+        }
+        if (hearsSpeech)
+        {
+            var (windows, recognised) = (heard!, _pipeline.AddEdge<AudioWindow>("speech→fuse", capacity, EdgePolicy.Wait));
+            SpeechEngine = speech!.Name;
+            _speech = new SpeechStage(speech, camera.Speech.Transcribes(records!.Fusion.Keywords),
+                (utterance, abort) => _fuse!.AddAsync(TranscriptSegment.FromSpeech(utterance), abort));
+            _pipeline.AddStage("speech", abort => _speech.RunAsync(windows, recognised, CountSpeech, abort), recognised);
+            heard = recognised;
         }
         if (_fuse is not null)
         {
@@ -100,6 +115,9 @@ public sealed class CameraPipeline : IDisposable
     public string? InferenceProvider => _vision?.Provider;
     public long BudgetSkipped => _vision?.BudgetSkipped ?? 0;
     public string? VoiceActivity => _audio?.VadName;
+    /// <summary>This camera's speech recognition so far; null when it has none.</summary>
+    public SpeechCounters? Speech => _speech?.Counters;
+    public string? SpeechEngine { get; private set; }
     public CameraHealth Health => _decode.Health;
     public StageLatencies Latency { get; } = new();
 
@@ -119,7 +137,8 @@ public sealed class CameraPipeline : IDisposable
     /// <param name="transcript">sidecar transcript segments for the fusion stage</param>
     /// <param name="logger">the camera's logger (its scope names the camera)</param>
     /// <param name="sourceOpened">called once the source is open, before the models load</param>
-    internal static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio,
+    /// <param name="speech">the engines this camera's speech goes to; null: no speech recognition</param>
+    internal static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio, Func<SpeechEnginePool>? speech,
         Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health, ILogger logger,
         InferenceSharing sharing, Action sourceOpened, CancellationToken stop)
     {
@@ -132,8 +151,9 @@ public sealed class CameraPipeline : IDisposable
         try
         {
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, logger, sharing, camera.Id);
-            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio, logger);
-            return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, analysisSink, records, transcript, health);
+            var speechPool = audio is null || records is null ? null : speech?.Invoke();
+            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger);
+            return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, speechPool, analysisSink, records, transcript, health);
         }
         catch
         {
@@ -163,10 +183,14 @@ public sealed class CameraPipeline : IDisposable
 
     private async Task PublishAsync(PipelineEdge<FusedRecord> input, IRecordSink records, CancellationToken abort)
     {
+        var published = new HashSet<(string Keyword, double Start)>(); // keyword hits already carried by a record
         await foreach (var record in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             records.Write(record);
             if (record.Revision == 0) Latency.Record("publish", record.EndCaptured);
+            foreach (var hit in record.Transcript.Hits)
+                if (published.Add((hit.Keyword, hit.Start))) Latency.Record("keyword", _decode.Clock.WallTimeAt(hit.End));
+            if (published.Count > 1000) published.RemoveWhere(h => h.Start < record.Start - 120);
         }
     }
 
@@ -187,6 +211,8 @@ public sealed class CameraPipeline : IDisposable
         Counters.Count(analysis);
         if (!analysis.EndOfStream) Latency.Record("vision", _decode.Clock.WallTimeAt(analysis.Pts));
     }
+
+    private void CountSpeech(AudioWindow window) => Latency.Record("speech", _decode.Clock.WallTimeAt(window.End));
 
     private void CountAudio(AudioWindow window)
     {

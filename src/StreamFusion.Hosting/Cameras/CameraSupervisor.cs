@@ -5,6 +5,7 @@ using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Records;
 using StreamFusion.Media;
 using StreamFusion.Media.Live;
+using StreamFusion.Speech.Pool;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Hosting.Cameras;
@@ -12,7 +13,7 @@ namespace StreamFusion.Hosting.Cameras;
 /// <summary>What every camera of a run opens with: the config, assets, shared inference, where results go.</summary>
 /// <param name="AnalysisSink">every frame analysis, when the run fuses no records (the detect verb's writer)</param>
 /// <param name="Records">where fused records go; null when the run fuses none</param>
-internal sealed record CameraContext(PipelineConfig Config, AssetLocator Assets, InferenceSharing Sharing,
+internal sealed record CameraContext(PipelineConfig Config, AssetLocator Assets, InferenceSharing Sharing, SpeechSharing Speech,
     Func<string, FrameAnalysis, ValueTask>? AnalysisSink, IRecordSink? Records);
 
 /// <summary>
@@ -63,6 +64,7 @@ internal sealed class CameraSupervisor
         var uri = await assets.ResolveUriAsync(ResolveRelative(_camera.Uri, config.SourceFile), stop);
         var vision = _camera.Vision.Enabled ? await _camera.Vision.ResolveAsync(assets, stop) : null;
         var audio = _camera.Audio.Enabled ? await _camera.Audio.ResolveAsync(assets, stop) : null;
+        var speech = _camera.Speech.Enabled && _context.Records is not null ? await _camera.Speech.ResolveAsync(assets, config.Fusion.Keywords, stop) : null;
         var transcript = _context.Records is not null && _camera.TranscriptFile is { } sidecar
             ? SubtitleFileReader.Read(await assets.ResolveUriAsync(ResolveRelative(sidecar, config.SourceFile), stop))
             : [];
@@ -71,10 +73,12 @@ internal sealed class CameraSupervisor
         // loading on a busy machine; quick failures stay one line.
         await using var slowOpenNotice = new Timer(_ => _logger.LogInformation("opening {Uri} (waiting for the stream)", MediaUri.RedactCredentials(uri)),
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
-        var pipeline = await Task.Run(() => CameraPipeline.Open(_camera, uri, vision, audio, sink, _context.Records, transcript, Health, _logger,
+        var pipeline = await Task.Run(() => CameraPipeline.Open(_camera, uri, vision, audio,
+            speech is null ? null : () => _context.Speech.PoolFor(speech), sink, _context.Records, transcript, Health, _logger,
             _context.Sharing, sourceOpened: () => slowOpenNotice.Change(Timeout.Infinite, Timeout.Infinite), stop), CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
-                        (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "");
+                        (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "") +
+                        (pipeline.SpeechEngine is { } engine ? $"; recognising speech ({engine})" : "");
         _logger.LogInformation("opened: {Media}{Analysis}", pipeline.Info.Summary(), detecting);
         return pipeline;
     }

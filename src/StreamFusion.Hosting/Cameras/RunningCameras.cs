@@ -17,6 +17,9 @@ public sealed class RunningCameras
     /// <summary>The sessions and budget the cameras share (for metrics).</summary>
     public StreamFusion.Vision.Stage.InferenceSharing? Sharing { get; internal set; }
 
+    /// <summary>The speech budget and engine pools the cameras share (for metrics).</summary>
+    public StreamFusion.Speech.Pool.SpeechSharing? Speech { get; internal set; }
+
     /// <summary>Where records go, once Kafka is connected (null when the run fuses no records).</summary>
     public Records.RecordDelivery? Delivery { get; internal set; }
 

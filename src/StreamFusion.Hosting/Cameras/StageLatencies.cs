@@ -4,11 +4,13 @@ namespace StreamFusion.Hosting.Cameras;
 
 /// <summary>
 /// A camera's latency from capture to the end of each stage: routed (out of the decode queue), vision, audio,
-/// fused, handed to the record delivery (publish). Capture is when the item was read from the source; exported as quantiles on /metrics.
+/// speech (recognised), fused, handed to the record delivery (publish); and from the capture of a spoken keyword's
+/// end to the record that first carries it (keyword). Capture is when the item was read from the source; exported
+/// as quantiles on /metrics.
 /// </summary>
 public sealed class StageLatencies
 {
-    public static readonly string[] Stages = ["route", "vision", "audio", "fuse", "publish"];
+    public static readonly string[] Stages = ["route", "vision", "audio", "speech", "fuse", "publish", "keyword"];
 
     private readonly Dictionary<string, LatencyHistogram> _byStage = Stages.ToDictionary(s => s, _ => new LatencyHistogram());
 

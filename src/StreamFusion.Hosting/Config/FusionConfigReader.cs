@@ -18,6 +18,7 @@ public static class FusionConfigReader
             WindowSeconds = section.Duration("window", TimeSpan.FromSeconds(defaults.WindowSeconds)).TotalSeconds,
             MaxLateness = section.Duration("max_lateness", TimeSpan.FromSeconds(defaults.MaxLateness)).TotalSeconds,
             TranscriptLateness = section.Duration("transcript_lateness", TimeSpan.FromSeconds(defaults.TranscriptLateness)).TotalSeconds,
+            SpeechLateness = section.Duration("speech_lateness", TimeSpan.FromSeconds(defaults.SpeechLateness)).TotalSeconds,
             CorrectionHorizon = section.Duration("correction_horizon", TimeSpan.FromSeconds(defaults.CorrectionHorizon)).TotalSeconds,
             ObjectWeights = weights,
             SpeechWeight = section.Number("speech_weight", defaults.SpeechWeight, 0, 1),

@@ -16,6 +16,8 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
 {
     public VisionConfig Vision { get; init; } = new();
     public AudioConfig Audio { get; init; } = new();
+    /// <summary>Speech recognition of the camera's audio (off by default; turning it on turns audio on).</summary>
+    public SpeechConfig Speech { get; init; } = new();
     /// <summary>Sidecar transcript for replay (.srt, .vtt, .align), joined by the fusion stage.</summary>
     public string? TranscriptFile { get; init; }
     /// <summary>How the source recovers from failures, ends and stalls (on for network sources and devices by default).</summary>
@@ -45,6 +47,8 @@ public sealed record PipelineConfig(
     public InferenceConfig Inference { get; init; } = new();
     /// <summary>Where /metrics and /health are served; null serves none.</summary>
     public Operations.MetricsAddress? Metrics { get; init; }
+    /// <summary>Utterances decoded at the same time, every camera's together (the speech budget).</summary>
+    public int SpeechThreads { get; init; } = SpeechConfigReader.DefaultThreads;
     /// <summary>Fuse records even with nowhere to send them (the replay and live verbs count them).</summary>
     public bool AlwaysFuse { get; init; }
     /// <summary>Records are fused when something takes them: Kafka or the JSON-lines file.</summary>

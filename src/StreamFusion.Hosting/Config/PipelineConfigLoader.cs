@@ -3,6 +3,7 @@ using StreamFusion.Core.Config;
 using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
+using StreamFusion.Speech;
 
 namespace StreamFusion.Hosting.Config;
 
@@ -33,6 +34,9 @@ public static partial class PipelineConfigLoader
         var visionDefaults = VisionConfigReader.Read(root.Section("vision"), new VisionConfig());
         var audioDefaults = AudioConfigReader.Read(root.Section("audio"), new AudioConfig());
         var reconnectDefaults = ReadReconnect(root.Section("reconnect"), new ReconnectSettings());
+        var speechThreads = SpeechConfigReader.DefaultThreads;
+        var speechDefaults = SpeechConfigReader.Read(root.Section("speech"), new SpeechConfig(), threads => speechThreads = threads);
+        var speechSections = new List<YamlSection?>();
 
         var cameras = new List<CameraConfig>();
         var cameraSections = root.Sections("cameras");
@@ -53,15 +57,24 @@ public static partial class PipelineConfigLoader
             var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
             var transcript = camera.String("transcript");
             var reconnect = ReadReconnect(camera.Section("reconnect"), reconnectDefaults);
+            var speech = SpeechConfigReader.Read(camera.Section("speech"), speechDefaults);
+            speechSections.Add(camera.Section("speech") ?? root.Section("speech"));
             camera.RejectUnknownKeys();
-                        // Audio analysis fixes the rate the decoder resamples to.
+            if (speech.Enabled)
+            {
+                audio = audio with { Enabled = true }; // speech is heard through the audio stage's voice activity
+                if (audio.Mfcc.SampleRate != ISpeechEngine.SampleRate)
+                    (camera.Section("audio") ?? root.Section("audio") ?? camera).Error(null, "mfcc.sample_rate", $"speech recognition needs {ISpeechEngine.SampleRate} Hz audio");
+            }
+            // Audio analysis fixes the rate the decoder resamples to.
             if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };
             cameras.Add(new CameraConfig(id, uri, pacing, decode, queues)
             {
-                Vision = vision, Audio = audio, TranscriptFile = transcript, Reconnect = reconnect.For(uri),
+                Vision = vision, Audio = audio, Speech = speech, TranscriptFile = transcript, Reconnect = reconnect.For(uri),
             });
         }
         var fusion = FusionConfigReader.Read(root.Section("fusion"));
+        foreach (var (camera, section) in cameras.Zip(speechSections).DistinctBy(c => c.Second)) SpeechConfigReader.CheckAgainst(section, camera.Speech, fusion.Keywords);
         string? records = null;
         if (root.Section("output") is { } output)
         {
@@ -99,7 +112,10 @@ public static partial class PipelineConfigLoader
         }
         root.RejectUnknownKeys();
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
-        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) { Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics, Inference = inference };
+        return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) 
+        {
+            Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics, Inference = inference, SpeechThreads = speechThreads,
+        };
     }
 
     private static MediaSourceOptions ReadDecode(YamlSection? section, MediaSourceOptions defaults)

@@ -17,6 +17,8 @@ public sealed class PipelineMetrics
     private readonly Dictionary<string, (long Frames, DateTime At)> _lastFrames = [];
 
     private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
+    private readonly Counter _utterances, _speechSeconds, _speechDecodeSeconds, _keywordHits, _speechSkipped;
+    private readonly Gauge _speechWaiting;
     private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
     public PipelineMetrics(RunningCameras cameras)
@@ -47,6 +49,12 @@ public sealed class PipelineMetrics
         _kafkaLatency = f.CreateGauge("streamfusion_kafka_ack_latency_seconds", "capture of a window's end to broker acknowledgement, quantiles over the run", ["quantile"]);
         _batch = f.CreateGauge("streamfusion_inference_batch_frames", "frames per inference run of a shared model, on average", ["model"]);
         _transcripts = f.CreateCounter("streamfusion_transcript_segments_total", "segments from the transcript topic (read, malformed, unknown_camera)", ["outcome"]);
+        _utterances = f.CreateCounter("streamfusion_speech_utterances_total", "utterances the camera's speech recognition decoded", camera);
+        _speechSeconds = f.CreateCounter("streamfusion_speech_seconds_total", "seconds of speech decoded", camera);
+        _speechDecodeSeconds = f.CreateCounter("streamfusion_speech_decode_seconds_total", "seconds spent decoding speech (over streamfusion_speech_seconds_total: the real-time factor)", camera);
+        _keywordHits = f.CreateCounter("streamfusion_speech_keyword_hits_total", "watch-list phrases spotted in speech", camera);
+        _speechSkipped = f.CreateCounter("streamfusion_speech_skipped_total", "work skipped over the speech budget: transcription (keywords still spotted) or whole utterances", [.. camera, "what"]);
+        _speechWaiting = f.CreateGauge("streamfusion_speech_waiting_utterances", "utterances waiting for a decoder of the speech budget (speech.threads)");
         Registry.AddBeforeCollectCallback(Update);
         DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
     }
@@ -83,6 +91,16 @@ public sealed class PipelineMetrics
                 _queueCapacity.WithLabels(id, edge.Name).Set(edge.Counters.Capacity);
                 _dropped.WithLabels(id, edge.Name).IncTo(edge.Counters.Dropped);
             }
+            if (camera.Speech is { } speech)
+            {
+                _utterances.WithLabels(id).IncTo(speech.Utterances);
+                var (heard, decoding) = speech.Seconds;
+                _speechSeconds.WithLabels(id).IncTo(heard);
+                _speechDecodeSeconds.WithLabels(id).IncTo(decoding);
+                _keywordHits.WithLabels(id).IncTo(speech.KeywordHits);
+                _speechSkipped.WithLabels(id, "transcription").IncTo(speech.TranscriptionSkipped);
+                _speechSkipped.WithLabels(id, "utterance").IncTo(speech.UtterancesSkipped);
+            }
             foreach (var stage in StageLatencies.Stages)
             {
                 var histogram = camera.Latency[stage];
@@ -90,6 +108,7 @@ public sealed class PipelineMetrics
                 if (histogram.Count > 0) SetQuantiles(histogram, q => _latency.WithLabels(id, stage, q));
             }
         }
+        if (_cameras.Speech is { } sharing) _speechWaiting.Set(sharing.Budget.Waiting);
         foreach (var (model, average) in _cameras.Sharing?.Sessions?.AverageBatches ?? new Dictionary<string, double>())
             _batch.WithLabels(model).Set(average);
         if (_cameras.Delivery?.Stats is { } k)

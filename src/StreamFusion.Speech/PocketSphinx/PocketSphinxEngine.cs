@@ -51,16 +51,17 @@ public sealed unsafe class PocketSphinxEngine : ISpeechEngine
     }
 
     public string Name { get; }
+    public bool Spots => _spotter is not null;
 
-    public Utterance Decode(ReadOnlySpan<float> samples, double start)
+    public Utterance Decode(ReadOnlySpan<float> samples, double start, bool transcribe = true)
     {
         if (_pcm.Length < samples.Length) _pcm = new short[samples.Length];
         for (var i = 0; i < samples.Length; i++) _pcm[i] = (short)Math.Clamp(samples[i] * 32767f, short.MinValue, short.MaxValue);
         var pcm = _pcm.AsSpan(0, samples.Length);
         var keywords = _spotter is null ? [] : Segments(_spotter, pcm, start, spotting: true).OrderBy(s => s.Start)
             .Select(s => new KeywordHit(s.Word.Trim(), s.Start, s.End, s.Confidence)).ToList();
-        var words = _transcriber is null ? [] : Segments(_transcriber, pcm, start, spotting: false).Where(s => IsWord(s.Word)).Select(s => s with { Word = Spelling(s.Word) }).ToList();
-        return new Utterance(start, start + samples.Length / 16000.0, string.Join(' ', words.Select(w => w.Word)), words, keywords);
+        var words = _transcriber is null || !transcribe ? [] : Segments(_transcriber, pcm, start, spotting: false).Where(s => IsWord(s.Word)).Select(s => s with { Word = Spelling(s.Word) }).ToList();
+        return new Utterance(start, start + samples.Length / (double)ISpeechEngine.SampleRate, string.Join(' ', words.Select(w => w.Word)), words, keywords);
     }
 
     private static List<RecognizedWord> Segments(DecoderHandle decoder, ReadOnlySpan<short> pcm, double start, bool spotting)
