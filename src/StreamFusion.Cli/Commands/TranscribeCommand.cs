@@ -83,7 +83,7 @@ public static class TranscribeCommand
             var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
             var threshold = PocketSphinxSettings.DefaultThreshold;
             if (parts.Length == 2 && (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) || threshold is <= 0 or > 1e100))
-                throw new ArgumentException($"--keywords: '{item}': the threshold must be a number above 0, e.g. help=1e-20");
+                throw new ArgumentException($"--keywords: '{item}': the threshold must be a number above 0, e.g. help=1e+20");
             keywords[parts[0]] = threshold;
         }
         return keywords;

@@ -34,7 +34,7 @@ public sealed unsafe class PocketSphinxEngine : ISpeechEngine
                 var watchList = KeywordFile(settings.Keywords);
                 try
                 {
-                    _spotter = CreateDecoder(settings, ["-kws", watchList]); // read at load
+                    _spotter = CreateDecoder(settings, ["-kws", watchList, "-kws_plp", settings.PhoneLoopProbability.ToString("0.###e+0", CultureInfo.InvariantCulture)]); // read at load
                 }
                 finally
                 {

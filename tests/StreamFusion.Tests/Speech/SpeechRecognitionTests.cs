@@ -66,8 +66,8 @@ public class SpeechRecognitionTests(ITestOutputHelper output)
         }
         var (recall, precision) = (found / (double)(found + missed), found / (double)Math.Max(1, found + falseAlarms));
         output.WriteLine($"10 held-out GRID clips: {found} found, {falseAlarms} false alarms, {missed} missed: recall {recall:F2}, precision {precision:F2}");
-        // Measured 0.80 and 0.64; issue 17 asks for 0.85 each.
-        Assert.True(recall >= 0.75 && precision >= 0.6, $"recall {recall:F2}, precision {precision:F2}");
+        // Measured 0.90 and 0.72 (0.85 and 0.85 on the 10 clips the threshold was chosen on); issue 17 asks for 0.85 each.
+        Assert.True(recall >= 0.85 && precision >= 0.7, $"recall {recall:F2}, precision {precision:F2}");
     }
 
     [Fact]
