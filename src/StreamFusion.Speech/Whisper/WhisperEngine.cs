@@ -48,7 +48,7 @@ public sealed class WhisperEngine : ISpeechEngine
     }
 
     /// <summary>Tokens that begin with a space begin a word; special tokens ("[_BEG_]", "&lt;|en|&gt;") are none. Times are in 10 ms steps.</summary>
-    private static IEnumerable<RecognizedWord> Words(SegmentData segment, double start)
+    internal static IEnumerable<RecognizedWord> Words(SegmentData segment, double start)
     {
         RecognizedWord? open = null;
         foreach (var token in segment.Tokens ?? [])
