@@ -12,6 +12,7 @@ apt_packages=(
   ffmpeg kcat                                               # independent references for tests and benchmarks
   python3-confluent-kafka                                   # the sample consumer in samples/consumer (tested)
   libpocketsphinx3 pocketsphinx-en-us                       # offline speech: keyword spotting and transcription
+  espeak-ng sox                                             # test speech: watch-list phrases synthesised and mixed over ambience
 )
 
 as_root() {
