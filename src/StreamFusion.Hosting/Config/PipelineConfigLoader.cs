@@ -63,8 +63,9 @@ public static partial class PipelineConfigLoader
             if (speech.Enabled)
             {
                 audio = audio with { Enabled = true }; // speech is heard through the audio stage's voice activity
-                if (audio.Mfcc.SampleRate != ISpeechEngine.SampleRate)
-                    (camera.Section("audio") ?? root.Section("audio") ?? camera).Error(null, "mfcc.sample_rate", $"speech recognition needs {ISpeechEngine.SampleRate} Hz audio");
+                var audioSection = camera.Section("audio") ?? root.Section("audio") ?? camera;
+                if (audio.Mfcc.SampleRate != ISpeechEngine.SampleRate && !root.Errors.Any(e => e.Key == $"{audioSection.Path}.mfcc.sample_rate"))
+                    audioSection.Error(null, "mfcc.sample_rate", $"speech recognition needs {ISpeechEngine.SampleRate} Hz audio");
             }
             // Audio analysis fixes the rate the decoder resamples to.
             if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };

@@ -341,4 +341,56 @@ public class PipelineConfigTests
 
     internal static string RepositoryRoot() =>
         StreamFusion.Core.Assets.AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("repository root not found");
+
+    [Fact]
+    public void A_speech_section_turns_on_recognition_and_audio_with_per_camera_overrides_and_keyword_thresholds()
+    {
+        var config = Parse("""
+            version: 1
+            fusion: { keywords: [help, call the police] }
+            speech:
+              threads: 3
+              threshold: 1e10
+              thresholds: { help: 1e20 }
+            cameras:
+              - { id: a, uri: a.mp4 }
+              - id: b
+                uri: b.mp4
+                speech: { engine: whisper, mode: both, whisper: { model: /models/ggml-base.en.bin, threads: 2, language: de } }
+              - { id: c, uri: c.mp4, speech: { engine: none } }
+            """);
+
+        var (a, b, c) = (config.Cameras[0], config.Cameras[1], config.Cameras[2]);
+        Assert.Equal(3, config.SpeechThreads);
+        Assert.Equal(StreamFusion.Speech.SpeechEngineKind.PocketSphinx, a.Speech.Engine);
+        Assert.True(a.Audio.Enabled);
+        Assert.Equal(16000, a.Decode.AudioSampleRate);
+        Assert.Equal(SpeechMode.Keywords, a.Speech.ModeFor(config.Fusion.Keywords));
+        Assert.Equal((1e20, 1e10), (a.Speech.Thresholds["help"], a.Speech.DefaultThreshold));
+        Assert.Equal((StreamFusion.Speech.SpeechEngineKind.Whisper, SpeechMode.Both), (b.Speech.Engine, b.Speech.Mode));
+        Assert.Equal(("/models/ggml-base.en.bin", 2, "de"), (b.Speech.WhisperModel, b.Speech.WhisperThreads, b.Speech.Language));
+        Assert.False(c.Speech.Enabled);
+        Assert.False(c.Audio.Enabled);
+    }
+
+    [Fact]
+    public void Speech_settings_that_cannot_work_are_errors_with_their_line()
+    {
+        var error = Invalid("""
+            version: 1
+            speech: { engine: pocketsphinx, mode: keywords, thresholds: { fire: 1e10 } }
+            audio: { mfcc: { sample_rate: 8000 } }
+            cameras:
+              - { id: a, uri: a.mp4 }
+              - { id: b, uri: b.mp4, speech: { engine: whisper, mode: keywords } }
+              - { id: c, uri: c.mp4, speech: { engine: kaldi } }
+            """);
+
+        Assert.Contains(error.Errors, e => e.Key == "speech.mode" && e.Line == 2 && e.Problem.Contains("needs a watch-list"));
+        Assert.Contains(error.Errors, e => e.Key == "speech.thresholds.fire" && e.Problem == "'fire' is not in fusion.keywords");
+        Assert.Single(error.Errors, e => e.Key == "audio.mfcc.sample_rate" && e.Problem == "speech recognition needs 16000 Hz audio");
+        Assert.Contains(error.Errors, e => e.Key == "cameras[1].speech.mode" && e.Line == 6 && e.Problem.StartsWith("whisper always transcribes"));
+        Assert.Contains(error.Errors, e => e.Key == "cameras[1].speech.whisper.model" && e.Problem.StartsWith("required with engine: whisper"));
+        Assert.Contains(error.Errors, e => e.Key == "cameras[2].speech.engine" && e.Line == 7 && e.Problem == "expected none, pocketsphinx or whisper, got 'kaldi'");
+    }
 }

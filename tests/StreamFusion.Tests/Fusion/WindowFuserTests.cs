@@ -2,6 +2,7 @@ using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Fusion.Windows;
 using StreamFusion.Fusion.Transcripts;
+using StreamFusion.Speech;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Stage;
 using StreamFusion.Vision.Tracking;
@@ -138,5 +139,47 @@ public class WindowFuserTests
         Assert.Equal("fire", Record(Redaction.KeywordsOnly).Transcript.Text);
         Assert.Equal("", Record(Redaction.Full).Transcript.Text);
         Assert.Equal(["fire"], Record(Redaction.Full).Transcript.Keywords);
+    }
+
+    [Fact]
+    public void Windows_wait_for_speech_still_being_heard_and_get_its_keyword_hits_by_time()
+    {
+        var fuser = new WindowFuser(new FusionSettings { Keywords = ["call the police", "help"] }, "cam", video: false, audio: true, speech: true);
+
+        // Speech started at 0.6 s and is still being heard at 3 s: nothing from 0.4 s on may close.
+        var early = Enumerable.Range(0, 3).SelectMany(i => fuser.Add(Heard(i, 0.9f) with { SpeechSettledBefore = 0.4 })).ToList();
+        fuser.Add(new TranscriptSegment(0.6, 2.7, "", TranscriptSegment.SpeechSource)
+        {
+            Spotted = [new KeywordHit("call the police", 0.6, 1.3, 0.9), new KeywordHit("help", 2.3, 2.7, 0.8)],
+        });
+        var late = fuser.Add(Heard(3, 0) with { SpeechSettledBefore = 4 });
+
+        Assert.Empty(early);
+        Assert.Equal([0.0, 1.0, 2.0, 3.0], late.Select(r => r.Start));
+        Assert.Equal(["call the police"], late[0].Transcript.Keywords); // its middle, 0.95 s, is in window 0
+        Assert.Empty(late[1].Transcript.Keywords);
+        Assert.Equal(["help"], late[2].Transcript.Keywords);
+        Assert.Equal(new FusedKeywordHit("help", 2.3, 2.7, 0.8), Assert.Single(late[2].Transcript.Hits));
+        Assert.Equal("asr", late[0].Transcript.Source);
+        Assert.All(late, r => Assert.Equal(0, r.Revision));
+    }
+
+    [Fact]
+    public void Speech_later_than_its_lateness_becomes_a_correction_and_recognised_words_are_placed_by_their_times()
+    {
+        var fuser = new WindowFuser(new FusionSettings { Keywords = ["help"], SpeechLateness = 2 }, "cam", video: false, audio: true, speech: true);
+
+        var emitted = Enumerable.Range(0, 4).SelectMany(i => fuser.Add(Heard(i, 0.9f) with { SpeechSettledBefore = 0.5 })).ToList();
+        var corrections = fuser.Add(new TranscriptSegment(0.5, 1.8, "please help", TranscriptSegment.SpeechSource)
+        {
+            Words = [new RecognizedWord("please", 0.5, 0.9, 0.8), new RecognizedWord("help", 1.3, 1.8, 0.6)],
+        });
+
+        Assert.Equal([0.0, 1.0], emitted.Select(r => r.Start)); // audio at 4 s less 2 s of lateness
+        Assert.All(emitted, r => Assert.Empty(r.Transcript.Keywords));
+        Assert.Equal([(0.0, 1), (1.0, 1)], corrections.Select(r => (r.Start, r.Revision)));
+        Assert.Empty(corrections[0].Transcript.Keywords);           // the text covers both windows, the word "help" only the second
+        Assert.Equal(["help"], corrections[1].Transcript.Keywords);
+        Assert.Equal("please help", corrections[0].Transcript.Text);
     }
 }
