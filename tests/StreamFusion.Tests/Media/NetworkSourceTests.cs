@@ -151,9 +151,12 @@ internal sealed class LiveFfmpeg : IDisposable
     private int _launches;
     private bool _disposed;
 
-    private LiveFfmpeg(string[] output, bool restart)
+    private readonly string? _media;
+
+    /// <param name="media">what to loop with its audio; null: the GRID clip, video only</param>
+    private LiveFfmpeg(string[] output, bool restart, string? media = null)
     {
-        (_output, _restart) = (output, restart);
+        (_output, _restart, _media) = (output, restart, media);
         _process = Launch();
     }
 
@@ -169,14 +172,15 @@ internal sealed class LiveFfmpeg : IDisposable
     /// Serves the looped clip as live MPEG-TS over HTTP at http://127.0.0.1:PORT/cam.ts, one viewer at a time. Like a
     /// camera, it takes the next viewer when one leaves: ffmpeg's listener serves one and exits, so it is started again.
     /// </summary>
-    public static LiveFfmpeg ServeHttpTs(int port) => new(["-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts"], restart: true);
+    public static LiveFfmpeg ServeHttpTs(int port, string? media = null) => new(["-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{port}/cam.ts"], restart: true, media);
 
     public static LiveFfmpeg Start(params string[] output) => new(output, restart: false);
 
     private Process Launch()
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", TestAssets.Media("grid_swwp2s.mpg"), "-c", "copy", "-an" }.Concat(_output))
+        string[] input = _media is null ? ["-i", TestAssets.Media("grid_swwp2s.mpg"), "-c", "copy", "-an"] : ["-i", _media, "-c", "copy"];
+        foreach (var arg in new[] { "-v", "error", "-re", "-stream_loop", "-1" }.Concat(input).Concat(_output))
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = _restart };
         process.ErrorDataReceived += (_, e) => Remember(e.Data);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Audio.Vad;
 using StreamFusion.Inference;
@@ -10,7 +12,7 @@ using StreamFusion.Speech.Whisper;
 namespace StreamFusion.Tests.Speech;
 
 /// <summary>The cameras' own speech recognition in the pipeline: replayed clips with speech and no transcript.</summary>
-public class SpeechPipelineTests
+public partial class SpeechPipelineTests(ITestOutputHelper output)
 {
     private static readonly string TestWhisperModel = TestAssets.Path("models/for-tests-ggml-tiny.en.bin");
 
@@ -182,6 +184,78 @@ public class SpeechPipelineTests
         Assert.Equal((100.6, 101.4, 0.7), (words[2].Start, words[2].End, Math.Round(words[2].Confidence, 3)));
         Assert.Equal(100.1, words[0].Start, 1e-9);
     }
+
+    private static readonly string[] GridKeywords = ["blue", "green", "red", "white", "again", "now", "please", "soon"];
+
+    /// <summary>A camera that talks: the first six GRID clips (18 s, two watch-list words in each) as H.264 and AAC.</summary>
+    private static string TalkingCamera(TempDirectory temp)
+    {
+        var clips = Directory.GetFiles(Path.GetDirectoryName(TestAssets.Media("grid/bbbs5s.mpg"))!, "*.mpg").Order().Take(6);
+        File.WriteAllLines(temp.File("clips.txt"), clips.Select(c => $"file '{c}'"));
+        var talking = temp.File("talking.mp4");
+        Processes.Tool("ffmpeg", "-v", "error", "-f", "concat", "-safe", "0", "-i", temp.File("clips.txt"), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+            "-c:a", "aac", "-ar", "16000", "-ac", "1", talking);
+        return talking;
+    }
+
+    [Fact]
+    public void Eight_talking_cameras_on_two_cores_keep_their_detection_rate_and_skip_transcription_before_keywords_counting_every_skip()
+    {
+        using var temp = new TempDirectory();
+        var talking = TalkingCamera(temp);
+        File.WriteAllText(temp.File("eight.yaml"), $"""
+            version: 1
+            vision: {"{"} detect_fps: 2, classes: [person] {"}"}
+            speech: {"{"} mode: both, threads: 1 {"}"}
+            fusion: {"{"} keywords: [{string.Join(", ", GridKeywords)}] {"}"}
+            output: {"{"} jsonl: out.jsonl {"}"}
+            kafka: {"{"} enabled: false {"}"}
+            cameras:
+            {string.Join("\n", Enumerable.Range(1, 8).Select(i => $"  - {"{"} id: cam{i}, uri: {talking}, pace: realtime {"}"}"))}
+            """);
+
+        var run = Processes.CliWithin(TimeSpan.FromMinutes(3), "run", temp.File("eight.yaml"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summaries = SummaryLine().Matches(run.Stdout).Select(m => (Analysed: int.Parse(m.Groups["analysed"].Value), Hits: int.Parse(m.Groups["hits"].Value),
+            Skipped: m.Groups["skipped"].Success ? int.Parse(m.Groups["skipped"].Value) : 0, Dropped: int.Parse(m.Groups["dropped"].Value))).ToList();
+        Assert.Equal(8, summaries.Count);
+        output.WriteLine(string.Join("\n", summaries));
+        // 18 s at 2 detections per second; 12 watch-list words said (measured: 36 analysed and 11 hits on each camera,
+        // transcription skipped for 2 to 6 of 6 utterances per camera).
+        Assert.All(summaries, s => Assert.True(s.Analysed >= 32 && s.Hits >= 8 && s.Dropped == 0, $"{s}"));
+        Assert.True(summaries.Sum(s => s.Skipped) >= 8, $"transcriptions skipped: {summaries.Sum(s => s.Skipped)}");
+    }
+
+    [Fact]
+    public void A_live_camera_with_speech_gets_its_keywords_into_records_with_bounded_latency()
+    {
+        using var temp = new TempDirectory();
+        var (port, metricsPort) = (Media.NetworkSourceTests.FreeTcpPort(), Media.NetworkSourceTests.FreeTcpPort());
+        using var server = Media.LiveFfmpeg.ServeHttpTs(port, TalkingCamera(temp));
+        using var live = new BackgroundCli("live", $"http://127.0.0.1:{port}/cam.ts", "--camera", "desk", "--speech", "pocketsphinx", "--keywords", string.Join(",", GridKeywords),
+            "--no-vision", "--no-kafka", "--out", temp.File("live.jsonl"), "--metrics", $"127.0.0.1:{metricsPort}");
+        var endpoint = new Live.OperationsEndpoint(metricsPort);
+        const string keywordLatency = "streamfusion_latency_samples{camera=\"desk\",stage=\"keyword\"}";
+
+        Waiting.WaitUntil(() => endpoint.Metric(keywordLatency) >= 8, TimeSpan.FromSeconds(90), "keywords from live speech", live.Describe);
+        var p95 = endpoint.Metric("streamfusion_latency_seconds{camera=\"desk\",stage=\"keyword\",quantile=\"0.95\"}");
+        var p50 = endpoint.Metric("streamfusion_latency_seconds{camera=\"desk\",stage=\"keyword\",quantile=\"0.5\"}");
+        live.Signal("TERM");
+        live.WaitForExit(TimeSpan.FromSeconds(30));
+        output.WriteLine($"live speech: capture of a keyword's end to the record carrying it: p50 {p50:F2} s, p95 {p95:F2} s");
+
+        // A word's end is captured, the utterance closes after a 0.5 s pause, is decoded, and its window is fused
+        // and published: measured p50 1.6 s, p95 2.7 s.
+        Assert.InRange(p95, p50, 4.0);
+        var hits = File.ReadLines(temp.File("live.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .SelectMany(r => r.GetProperty("transcript").GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("keyword").GetString())).ToList();
+        Assert.True(hits.Count >= 8, $"{hits.Count} hits in records");
+        Assert.All(hits, h => Assert.Contains(h, GridKeywords));
+    }
+
+    [GeneratedRegex(@"\[cam\d\] completed .*?, (?<dropped>\d+) dropped, .*?, (?<analysed>\d+) frames analysed, .*?, \d+ utterances recognised \((?<hits>\d+) keyword hits, \d+ words(; over the speech budget: (?<skipped>\d+) transcriptions)?")]
+    private static partial Regex SummaryLine();
 
     private static List<SpeechClip> Clips(string media)
     {
