@@ -13,6 +13,7 @@ apt_packages=(
   python3-confluent-kafka                                   # the sample consumer in samples/consumer (tested)
   libpocketsphinx3 pocketsphinx-en-us                       # offline speech: keyword spotting and transcription
   espeak-ng sox                                             # test speech: watch-list phrases synthesised and mixed over ambience
+  pocketsphinx                                              # pocketsphinx_continuous: the speech benchmark's baseline
 )
 
 as_root() {

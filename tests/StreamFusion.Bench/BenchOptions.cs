@@ -24,3 +24,8 @@ public sealed record KafkaBenchOptions(KafkaConnection Connection, string Topic,
 /// <param name="Loops">the whole pipeline replays the footage this many times back to back</param>
 /// <param name="Rounds">rounds of inference limits then whole pipeline</param>
 public sealed record PipelineBenchOptions(string File, int Frames, int Threads, bool Json, bool NoBaseline, double LiveSeconds, int Loops, int Rounds);
+
+/// <param name="WhisperModel">a ggml model for the whisper rows; null: whisper.cpp's test model from the assets (random weights: speed only)</param>
+/// <param name="Repeat">passes over each corpus per engine; the median is reported</param>
+/// <param name="Engines">rows to run: keywords, transcribe, both (PocketSphinx's modes), whisper</param>
+public sealed record SpeechBenchOptions(string? WhisperModel, int Repeat, bool Json, IReadOnlyList<string> Engines);

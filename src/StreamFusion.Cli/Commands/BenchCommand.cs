@@ -4,7 +4,7 @@ using StreamFusion.Bench;
 namespace StreamFusion.Cli.Commands;
 
 /// <summary>
-/// `streamfusion bench decode|vision|audio|kafka|pipeline`: benchmarks reported as ratios against a baseline
+/// `streamfusion bench decode|vision|audio|speech|kafka|pipeline`: benchmarks reported as ratios against a baseline
 /// measured in the same run (never as pass/fail times). Their code is in tests/StreamFusion.Bench.
 /// </summary>
 public static class BenchCommand
@@ -14,7 +14,7 @@ public static class BenchCommand
     public static Command Create(GlobalOptions globals) =>
         new("bench", "Benchmarks, reported as ratios against a baseline measured in the same run")
         {
-            Decode(globals), Vision(globals), Audio(globals), Kafka(globals), Pipeline(globals),
+            Decode(globals), Vision(globals), Audio(globals), Speech(globals), Kafka(globals), Pipeline(globals),
         };
 
     private static Command Decode(GlobalOptions globals)
@@ -49,6 +49,30 @@ public static class BenchCommand
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(
             AudioBench.RunAsync(new AudioBenchOptions(parse.GetValue(file)!, parse.GetValue(repeat)), globals.Locator(parse), cancellation))));
         return command;
+    }
+
+    private static Command Speech(GlobalOptions globals)
+    {
+        var whisper = new Option<string?>("--whisper-model") { Description = "ggml model for the whisper rows (default: whisper.cpp's test model from the assets, speed only)" };
+        var repeat = new Option<int>("--repeat") { Description = "passes over each corpus per engine; the median is reported", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var engines = new Option<string>("--engines") { Description = "rows to run, comma-separated: keywords, transcribe, both (PocketSphinx), whisper", DefaultValueFactory = _ => "keywords,transcribe,both,whisper" };
+        var command = new Command("speech", "Speech recognition real-time factor per engine and mode on jfk.wav and GRID, and talking cameras per core, vs pocketsphinx_continuous")
+        {
+            whisper, repeat, json, engines,
+        };
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(SpeechBench.RunAsync(
+            new SpeechBenchOptions(parse.GetValue(whisper), parse.GetValue(repeat), parse.GetValue(json),
+                SpeechEngineRows(parse.GetValue(engines)!)), globals.Locator(parse), cancellation))));
+        return command;
+    }
+
+    private static string[] SpeechEngineRows(string list)
+    {
+        var rows = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = rows.Length == 0 ? list : rows.FirstOrDefault(r => r is not ("keywords" or "transcribe" or "both" or "whisper"));
+        if (unknown is not null) throw new ArgumentException($"--engines: '{unknown}': expected keywords, transcribe, both or whisper");
+        return rows;
     }
 
     private static Command Kafka(GlobalOptions globals)

