@@ -27,6 +27,7 @@ public static class DoctorCommand
                 Probe("librdkafka", () => $"librdkafka {Confluent.Kafka.Library.VersionString}", "reinstall the Confluent.Kafka package (dotnet restore)"),
             };
             checks.Add(Speech());
+            checks.Add(Whisper());
             checks.AddRange(new[] { "ffmpeg", "ffprobe", "kcat" }.Select(Tool));
             var locator = globals.Locator(parse);
             foreach (var entry in AssetCatalog.Entries)
@@ -67,6 +68,20 @@ public static class DoctorCommand
         catch (SpeechUnavailableException e)
         {
             return new Check(Level.Warn, "speech", e.Message, "apt-get install libpocketsphinx3 pocketsphinx-en-us");
+        }
+    }
+
+    /// <summary>Whisper's runtime ships with StreamFusion; its models are the user's to download.</summary>
+    private static Check Whisper()
+    {
+        try
+        {
+            var runtime = global::Whisper.net.WhisperFactory.GetRuntimeInfo()?.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
+            return new Check(Level.Ok, "speech (whisper)", $"whisper.cpp runtime loads{(string.IsNullOrEmpty(runtime) ? "" : $" ({runtime})")}; models: a ggml file you download (speech.whisper.model)");
+        }
+        catch (Exception e)
+        {
+            return new Check(Level.Warn, "speech (whisper)", $"the whisper.cpp runtime does not load: {(e.InnerException ?? e).Message.Split('\n')[0]}", "apt-get install libgomp1");
         }
     }
 
