@@ -167,7 +167,8 @@ public sealed class WindowFuser
             reasons.Add((e.Kind, Invariant($"{e.Kind} at {e.Start:F2}s ({e.PeakDb:F0} dBFS)"), weight * e.Score));
         }
         var heard = _transcript.Where(s => s.Start < end && s.End > start).OrderBy(s => s.Start).ToList();
-        var text = string.Join(" ", heard.Select(s => s.Text).Where(t => t.Length > 0));
+        var pieces = heard.Select(s => (s.Source, Text: s.Words.Count == 0 ? s.Text : WordsWithin(s, start, end))).ToList();
+        var text = string.Join(" ", pieces.Select(p => p.Text).Where(t => t.Length > 0));
         var hits = TimedHits(heard, start, end);
         var untimed = string.Join(" ", heard.Where(s => s.Words.Count == 0).Select(s => s.Text)); // recognised words are placed by their times
         var inText = _keywords.IsEmpty || untimed.Length == 0 ? [] : _keywords.Find(untimed);
@@ -178,7 +179,8 @@ public sealed class WindowFuser
         score = Math.Round(score, 4);
         var severity = score >= _settings.HighSeverity ? "high" : score >= _settings.MediumSeverity ? "medium" : score >= _settings.LowSeverity ? "low" : "none";
         var incident = correction ? null : _incidents.Next(start, score, reasons.Select(r => r.Kind));
-        var source = heard.Count == 0 ? null : string.Join("+", heard.Select(s => s.Source).Distinct());
+        var sources = pieces.Where(p => p.Text.Length > 0).Select(p => p.Source).Concat(hits.Count > 0 ? [TranscriptSegment.SpeechSource] : []).Distinct().ToList();
+        var source = sources.Count == 0 ? null : string.Join("+", sources);
         var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords, source, hits);
         return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript);
     }
@@ -197,6 +199,10 @@ public sealed class WindowFuser
             EndCaptured = _wallclockAt(start + _settings.WindowSeconds),
         };
     }
+
+    /// <summary>Recognised words are placed like keyword hits: in the window that holds their middle.</summary>
+    private static string WordsWithin(TranscriptSegment segment, double start, double end) =>
+        string.Join(" ", segment.Words.Where(w => (w.Start + w.End) / 2 is var middle && middle >= start && middle < end).Select(w => w.Word));
 
     /// <summary>
     /// Keyword hits of speech recognition in this window, by where their middle lies: spotted ones, and the
