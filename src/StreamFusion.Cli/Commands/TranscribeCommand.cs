@@ -39,6 +39,7 @@ public static class TranscribeCommand
                 throw new ArgumentException($"--mode {given}: whisper always transcribes (its words are searched for the keywords)");
             if (kind == SpeechEngineKind.PocketSphinx && chosen != "transcribe" && watchList.Count == 0) throw new ArgumentException($"--mode {chosen}: --keywords is required");
             if (kind == SpeechEngineKind.PocketSphinx && parse.GetValue(model) is not null) throw new ArgumentException("--model is for --engine whisper");
+            if (kind == SpeechEngineKind.Whisper && parse.GetValue(model) is null) throw new ArgumentException("--engine whisper needs --model FILE (a ggml model such as ggml-base.en.bin)");
             var assets = globals.Locator(parse);
             var path = await assets.ResolveUriAsync(parse.GetValue(media)!, cancellation);
             var vadPath = await assets.ResolveUriAsync(parse.GetValue(vadModel) ?? AudioCommands.DefaultVadModel, cancellation);

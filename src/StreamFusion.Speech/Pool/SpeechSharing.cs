@@ -17,11 +17,6 @@ public sealed class SpeechSharing(int threads) : IDisposable
         }
     }
 
-    public IReadOnlyList<SpeechEnginePool> Pools
-    {
-        get { lock (_pools) return _pools.Values.ToList(); }
-    }
-
     public void Dispose()
     {
         lock (_pools)
