@@ -14,6 +14,8 @@ apt_packages=(
   libpocketsphinx3 pocketsphinx-en-us                       # offline speech: keyword spotting and transcription
   espeak-ng sox                                             # test speech: watch-list phrases synthesised and mixed over ambience
   pocketsphinx                                              # pocketsphinx_continuous: the speech benchmark's baseline
+  gir1.2-gst-rtsp-server-1.0 python3-gst-1.0                # tests/rtsp/serve.py: a real RTSP server for camera tests
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
 )
 
 as_root() {

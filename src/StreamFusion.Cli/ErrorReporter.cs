@@ -42,7 +42,7 @@ public static class ErrorReporter
         DeviceUnavailableException => ExitCodes.DeviceUnavailable,
         ModelException or FileNotFoundException or StreamFusion.Fusion.Transcripts.TranscriptFormatException or StreamFusion.Speech.SpeechUnavailableException => ExitCodes.BadInput,
         MediaNetworkException => ExitCodes.Network,
-        MediaNotFoundException or MediaFormatException or MediaTruncatedException or UnsupportedMediaException or AssetNotFoundException => ExitCodes.BadInput,
+        MediaNotFoundException or MediaFormatException or MediaTruncatedException or UnsupportedMediaException or MediaAccessDeniedException or AssetNotFoundException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,
     };
 

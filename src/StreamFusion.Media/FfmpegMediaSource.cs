@@ -189,6 +189,9 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
             SfStatus.Network or SfStatus.Timeout => new MediaNetworkException(message),
             SfStatus.Aborted => new MediaAbortedException(message),
             SfStatus.Abi => new MediaLibraryException(message),
+            SfStatus.Denied => new MediaAccessDeniedException($"{message}: check the user and password in the URL"),
+            // libav reports some corrupt packets (absurd sizes) as out of memory: bad input, not an internal failure
+            SfStatus.NoMemory => new MediaFormatException($"{message} (corrupt input)"),
             _ => new MediaException(message),
         };
     }

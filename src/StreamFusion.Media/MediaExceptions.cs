@@ -21,6 +21,9 @@ public sealed class UnsupportedMediaException(string message) : MediaException(m
 /// <summary>Connecting to or reading from a network source failed or timed out.</summary>
 public sealed class MediaNetworkException(string message) : MediaException(message);
 
+/// <summary>The server refused the credentials (or gave none access): retrying with the same ones cannot help.</summary>
+public sealed class MediaAccessDeniedException(string message) : MediaException(message);
+
 /// <summary>Reading was interrupted on request (stop, cancellation).</summary>
 public sealed class MediaAbortedException(string message) : MediaException(message);
 

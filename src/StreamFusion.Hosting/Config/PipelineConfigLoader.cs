@@ -157,6 +157,7 @@ public static partial class PipelineConfigLoader
                 Jitter = section.Number("jitter", policy.Jitter, 0, 1),
                 MaxAttempts = section.Int("max_attempts", policy.MaxAttempts, 0, int.MaxValue),
                 StallTimeout = section.Duration("stall_timeout", policy.StallTimeoutOrDefault),
+                Finite = section.Bool("finite", policy.Finite),
             });
         if (settings.Policy.Initial <= TimeSpan.Zero) section.Error(null, "initial", "must be longer than 0");
         if (settings.Policy.Max < settings.Policy.Initial) section.Error(null, "max", "must not be shorter than initial");

@@ -7,8 +7,11 @@ namespace StreamFusion.Media.Live;
 /// <param name="Enabled">on for network sources and devices by default, off for files</param>
 /// <param name="MaxAttempts">consecutive failed attempts before the camera gives up; 0 = never</param>
 /// <param name="Jitter">each delay is scaled by a random factor in [1 - jitter, 1 + jitter]</param>
+/// <param name="Finite">the user says the source ends (a recording served over the network): its end is the end,
+/// not an outage. Otherwise a stream that ends, however its server announced it, is reopened.</param>
 public sealed record ReconnectPolicy(
-    bool Enabled, TimeSpan Initial, TimeSpan Max, double Multiplier = 2, double Jitter = 0.2, int MaxAttempts = 0, TimeSpan? StallTimeout = null)
+    bool Enabled, TimeSpan Initial, TimeSpan Max, double Multiplier = 2, double Jitter = 0.2, int MaxAttempts = 0, TimeSpan? StallTimeout = null,
+    bool Finite = false)
 {
     public static readonly ReconnectPolicy Off = new(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     public static readonly ReconnectPolicy Live = new(true, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));

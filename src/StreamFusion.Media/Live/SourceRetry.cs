@@ -14,7 +14,7 @@ public sealed class SourceRetry(ReconnectPolicy policy, CameraHealth health)
     /// empty or garbled answer, a cut stream); what no retry can fix is not: a codec or protocol this FFmpeg lacks,
     /// a broken installation.
     /// </summary>
-    public static bool IsRetryable(MediaException error) => error is not (UnsupportedMediaException or MediaLibraryException);
+    public static bool IsRetryable(MediaException error) => error is not (UnsupportedMediaException or MediaLibraryException or MediaAccessDeniedException);
 
     /// <summary>Waits out the backoff, then tries <paramref name="open"/>, until it succeeds or the attempts run out.</summary>
     /// <param name="why">what went wrong before the first attempt (shown in the camera's health)</param>

@@ -41,7 +41,7 @@ internal enum SfKind { End = 0, Video = 1, Audio = 2, Subtitle = 3 }
 /// <summary>The shim's error codes (enum sf_error in sfmedia.c): what went wrong, for the right exception.</summary>
 internal enum SfStatus
 {
-    NotFound = -1, NotMedia = -2, Unsupported = -3, Network = -4, Timeout = -5, Aborted = -6, Io = -7, Argument = -8, NoMemory = -9, Abi = -10,
+    NotFound = -1, NotMedia = -2, Unsupported = -3, Network = -4, Timeout = -5, Aborted = -6, Io = -7, Argument = -8, NoMemory = -9, Abi = -10, Denied = -11,
 }
 
 /// <summary>

@@ -59,8 +59,9 @@ public sealed class DecodeStage
         {
             var failure = ReadUntilEnd(output, pacer, stop);
             if (stop.IsCancellationRequested) return;
-            // A source with a known duration (a recording served over HTTP, say) ends; a live stream does not.
-            var finished = failure is null && !double.IsNaN(Source.Info.Duration);
+            // Cameras, NVRs and restreamers end sessions (reboots, BYE, TEARDOWN), announced range or not: only a
+            // source the user marked finite ends.
+            var finished = failure is null && _reconnect.Finite;
             if (!_reconnect.Enabled || finished)
             {
                 Health.Set(failure is null or MediaTruncatedException ? CameraState.Ended : CameraState.Failed);
