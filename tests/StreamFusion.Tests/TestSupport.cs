@@ -109,6 +109,7 @@ public sealed class BackgroundCli : IDisposable
     }
 
     public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
     public string Stdout { get { lock (_stdout) return string.Join("\n", _stdout); } }
     public string Stderr { get { lock (_stderr) return string.Join("\n", _stderr); } }
 

@@ -5,6 +5,7 @@ Mounts, each re-encoded live with x264 (timestamps are live, like a camera's):
   /live    JPEG frames of real footage looped forever
   /finite  the same frames played once: the range is announced and the stream ends (EOS, then RTCP BYE)
   /stall   like /live, but after --stall-after seconds it stops sending without closing the session
+  /recording  --recording FILE (H.264 in MP4) as it is: seekable, its range (duration) announced, then it ends
 Prints "ready rtsp://HOST:PORT" once it listens. Stop it with SIGTERM or SIGKILL.
 """
 import argparse, signal, sys
@@ -26,6 +27,7 @@ def main():
     p.add_argument("--auth", choices=["basic", "digest"], default="digest")
     p.add_argument("--transport", choices=["tcp", "udp", "any"], default="any")
     p.add_argument("--stall-after", type=float, default=5)
+    p.add_argument("--recording", help="an H.264 MP4 for /recording")
     a = p.parse_args()
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
@@ -54,6 +56,8 @@ def main():
         GLib.timeout_add(int(a.stall_after * 1000), lambda: gate.set_property("drop", True) or False)
     stall.connect("media-configure", stall_later)
     mounts.add_factory("/stall", stall)
+    if a.recording:
+        mounts.add_factory("/recording", factory(f"filesrc location={a.recording} ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1", False))
 
     if a.user:
         auth = GstRtspServer.RTSPAuth()
