@@ -33,14 +33,15 @@ public static class ErrorReporter
         error.GetType() == typeof(ArgumentException) || error is MediaException or AssetNotFoundException or ModelException or DeviceUnavailableException or FileNotFoundException
             or StreamFusion.Fusion.Transcripts.TranscriptFormatException or Confluent.Kafka.KafkaException
             or StreamFusion.Kafka.Connection.KafkaSetupException or StreamFusion.Kafka.Publish.SpoolUnavailableException
-            or StreamFusion.Speech.SpeechUnavailableException;
+            or StreamFusion.Speech.SpeechUnavailableException or StreamFusion.Bench.BenchPrerequisiteException;
 
     public static int ExitCode(Exception error) => error switch
     {
         ConfigException or ArgumentException or StreamFusion.Kafka.Connection.KafkaSetupException => ExitCodes.BadUsage,
         Confluent.Kafka.KafkaException => ExitCodes.Network,
         DeviceUnavailableException => ExitCodes.DeviceUnavailable,
-        ModelException or FileNotFoundException or StreamFusion.Fusion.Transcripts.TranscriptFormatException or StreamFusion.Speech.SpeechUnavailableException => ExitCodes.BadInput,
+        ModelException or FileNotFoundException or StreamFusion.Fusion.Transcripts.TranscriptFormatException or StreamFusion.Speech.SpeechUnavailableException
+            or StreamFusion.Bench.BenchPrerequisiteException => ExitCodes.BadInput,
         MediaNetworkException => ExitCodes.Network,
         MediaNotFoundException or MediaFormatException or MediaTruncatedException or UnsupportedMediaException or MediaAccessDeniedException or AssetNotFoundException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,

@@ -28,7 +28,7 @@ public static class AudioBench
         var torch = Torchaudio(samples, repeats);
         Row("StreamFusion MfccExtractor", ours, seconds, torch);
         if (torch is { } t) Row("torchaudio compliance.kaldi.mfcc (float32)", t, seconds, t);
-        else Console.Out.WriteLine("torchaudio: not available (needs /usr/bin/python3 with python3-torchaudio)");
+        else Console.Out.WriteLine($"torchaudio: not available to /usr/bin/python3: {PythonBaseline.InstallCommand(["python3-torchaudio"])} for the baseline row");
     }
 
     /// <summary>

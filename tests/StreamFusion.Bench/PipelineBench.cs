@@ -35,8 +35,16 @@ public static partial class PipelineBench
         public double OverSharedCores => Pipeline.Fps * (1 / DecodeFps + 1 / InferenceLimit);
     }
 
+    /// <summary>What tests/bench/baseline_pipeline.py imports, and the Debian package of each.</summary>
+    private static readonly Dictionary<string, string> BaselineModules = new()
+    {
+        ["cv2"] = "python3-opencv", ["numpy"] = "python3-numpy", ["confluent_kafka"] = "python3-confluent-kafka",
+    };
+
     public static async Task RunAsync(PipelineBenchOptions options, AssetLocator assets, CancellationToken cancellation)
     {
+        if (!options.NoBaseline && PythonBaseline.MissingPackages(BaselineModules) is { Count: > 0 } missing)
+            throw new BenchPrerequisiteException($"bench pipeline: the Python baseline needs {string.Join(", ", missing)}: {PythonBaseline.InstallCommand(missing)} (or --no-baseline)");
         var path = await assets.ResolveUriAsync(options.File, cancellation);
         var threadCount = options.Threads;
         var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = threadCount }.ResolveAsync(assets, cancellation);
@@ -168,12 +176,12 @@ public static partial class PipelineBench
     private static Result? Baseline(string path, string model, string bootstrap)
     {
         var script = AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) is { } root ? Path.Combine(root, "tests/bench/baseline_pipeline.py") : null;
-        if (script is null || !File.Exists("/usr/bin/python3"))
+        if (script is null)
         {
-            Console.Error.WriteLine("bench: the Python baseline needs /usr/bin/python3 with python3-opencv and python3-confluent-kafka; skipped");
+            Console.Error.WriteLine("bench: the Python baseline is in the repository's tests/bench, which is not beside this build; skipped");
             return null;
         }
-        var (stdout, cpuPercent, peakRss) = RunMeasured("/usr/bin/python3", [script, path, model, "--kafka", bootstrap]);
+        var (stdout, cpuPercent, peakRss) = RunMeasured(PythonBaseline.Python, [script, path, model, "--kafka", bootstrap]);
         using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var fps = result.RootElement.GetProperty("fps").GetDouble();
         return new Result("python baseline (VideoCapture + cv2.dnn + confluent-kafka)", fps, fps, cpuPercent, peakRss / 1e6);

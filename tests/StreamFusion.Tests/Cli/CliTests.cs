@@ -307,6 +307,36 @@ public class CliTests
         Assert.Contains(verb, result.Stdout);
     }
 
+    [Theory]
+    [InlineData("decode")]
+    [InlineData("vision")]
+    [InlineData("audio")]
+    [InlineData("speech")]
+    [InlineData("kafka")]
+    [InlineData("pipeline")]
+    public void Every_bench_verb_checks_its_arguments_before_it_starts(string verb)
+    {
+        var result = Processes.Cli("bench", verb, "--repeat-typo", "3");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: Unrecognized command or argument '", result.Stderr); // the typo, or its value where the verb takes a file
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void Bench_pipeline_checks_its_python_baseline_up_front_and_names_the_apt_command()
+    {
+        var missing = StreamFusion.Bench.PythonBaseline.MissingPackages(new Dictionary<string, string> { ["json"] = "python3-minimal", ["no_such_module_xyz"] = "python3-xyz" });
+        Assert.Equal(["python3-xyz"], missing);
+
+        var cv2 = StreamFusion.Bench.PythonBaseline.MissingPackages(new Dictionary<string, string> { ["cv2"] = "python3-opencv" });
+        if (cv2.Count == 0) return; // this machine has the baseline's modules: the check passes and the bench runs (Bench_pipeline_measures…)
+        var result = Processes.Cli("bench", "pipeline", TestAssets.Media("grid_swwp2s.mpg"), "--frames", "10", "--rounds", "1");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Matches(@"^error: bench pipeline: the Python baseline needs python3-opencv.*: apt-get install python3-opencv.* \(or --no-baseline\)$", result.Stderr.Trim());
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), $"took {result.Elapsed}: the check must come before the measurements");
+    }
+
     [Fact]
     public void Doctor_finds_the_native_libraries_and_assets_here()
     {

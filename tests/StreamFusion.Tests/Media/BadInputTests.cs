@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
+using StreamFusion.Media.Native;
 
 namespace StreamFusion.Tests.Media;
 
@@ -195,5 +196,21 @@ public class BadInputTests
         var bytes = new byte[count];
         new Random(42).NextBytes(bytes);
         return bytes;
+    }
+
+    [Fact]
+    public void Out_of_memory_from_libav_on_corrupt_input_and_refused_credentials_are_bad_input_not_internal_failures()
+    {
+        var uri = StreamFusion.Media.MediaUri.Parse("rtsp://viewer:secret@10.0.0.5/live");
+
+        var memory = FfmpegMediaSource.ToException((int)SfStatus.NoMemory, uri, "decoding video: Cannot allocate memory");
+        var denied = FfmpegMediaSource.ToException((int)SfStatus.Denied, uri, "opening input: Server returned 401 Unauthorized (authorization failed)");
+
+        Assert.IsType<MediaFormatException>(memory);
+        Assert.Equal("rtsp://viewer:***@10.0.0.5/live: decoding video: Cannot allocate memory (corrupt input)", memory.Message);
+        Assert.Equal(3, StreamFusion.Cli.ErrorReporter.ExitCode(memory));
+        Assert.IsType<MediaAccessDeniedException>(denied);
+        Assert.False(StreamFusion.Media.Live.SourceRetry.IsRetryable(denied));
+        Assert.Equal(3, StreamFusion.Cli.ErrorReporter.ExitCode(denied));
     }
 }
