@@ -84,6 +84,8 @@ typedef struct {
     enum AVColorSpace tagged_colorspace;
     int tagged_range;
     SwrContext *swr;
+    AVChannelLayout swr_layout; /* what the resampler was set up for: a stream may change it mid-way */
+    int swr_format, swr_rate;
     float *audio_buf;
     int audio_cap, audio_len;
     char *text;
@@ -244,6 +246,7 @@ SF_API void sf_close(sf_source *s) {
     av_frame_free(&s->frame);
     sws_freeContext(s->sws);
     swr_free(&s->swr);
+    av_channel_layout_uninit(&s->swr_layout);
     av_free(s->audio_buf);
     av_free(s->text);
     av_free(s);
@@ -262,6 +265,9 @@ static void parse_options(const char *options, AVDictionary **dict) {
 
 /* options: "key=value" lines passed to the demuxer/protocol (e.g. rtsp_transport=tcp).
  * format: forced input format (e.g. "v4l2"), or NULL to probe. */
+static int open_streams(sf_source *s);
+static int configure_resampler(sf_source *s, AVChannelLayout *layout, int format, int rate);
+
 SF_API int sf_open(sf_source *s, const char *url, const char *format, const char *options, const sf_params *p) {
     static int devices_registered;
     if (!abi_matches()) {
@@ -287,6 +293,14 @@ SF_API int sf_open(sf_source *s, const char *url, const char *format, const char
     int r = avformat_open_input(&s->fmt, url, ifmt, &dict);
     av_dict_free(&dict);
     if (r < 0) return fail(s, "opening input", r);
+    return open_streams(s);
+}
+
+/* After the demuxer is open: stream info, the best audio and video streams and their decoders, subtitles.
+ * (tests/fuzz opens the demuxer on bytes in memory and shares everything from here on.) */
+static int open_streams(sf_source *s) {
+    const sf_params *p = &s->p;
+    int r;
     /* FFmpeg opens any .txt/.bin/.adf file as "text art" video; for a camera pipeline that is not media. */
     static const char *text_art[] = { "tty", "bin", "xbin", "adf", "idf" };
     for (size_t i = 0; i < sizeof text_art / sizeof *text_art; i++)
@@ -315,11 +329,8 @@ SF_API int sf_open(sf_source *s, const char *url, const char *format, const char
     if (p->want_video && v >= 0 && (r = open_decoder(s, &s->video, v)) < 0) return r;
     if (p->want_audio && a >= 0) {
         if ((r = open_decoder(s, &s->audio, a)) < 0) return r;
-        AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
         AVCodecContext *c = s->audio.ctx;
-        r = swr_alloc_set_opts2(&s->swr, &mono, AV_SAMPLE_FMT_FLT, p->audio_rate,
-                                &c->ch_layout, c->sample_fmt, c->sample_rate, 0, NULL);
-        if (r < 0 || (r = swr_init(s->swr)) < 0) return fail(s, "audio resampler", r);
+        if ((r = configure_resampler(s, &c->ch_layout, c->sample_fmt, c->sample_rate)) < 0) return r;
     }
     if (p->want_subtitles) {
         for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
@@ -390,7 +401,26 @@ static int ensure_audio_capacity(sf_source *s, int samples) {
 }
 
 /* Resamples the decoded frame (or, with frame == NULL, what the resampler still holds). */
+/* Mono float at the output rate, from whatever layout, format and rate the decoder gives. */
+static int configure_resampler(sf_source *s, AVChannelLayout *layout, int format, int rate) {
+    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+    swr_free(&s->swr);
+    av_channel_layout_uninit(&s->swr_layout);
+    int r = swr_alloc_set_opts2(&s->swr, &mono, AV_SAMPLE_FMT_FLT, s->p.audio_rate, layout, format, rate, 0, NULL);
+    if (r < 0 || (r = swr_init(s->swr)) < 0) return fail(s, "audio resampler", r);
+    s->swr_format = format;
+    s->swr_rate = rate;
+    return av_channel_layout_copy(&s->swr_layout, layout);
+}
+
 static int resample(sf_source *s, const AVFrame *frame, sf_item *item, double pts) {
+    /* A damaged or changing stream can decode to another layout, format or rate than it started with: the
+     * resampler would read planes the frame does not have. */
+    if (frame && (frame->format != s->swr_format || frame->sample_rate != s->swr_rate ||
+                  av_channel_layout_compare(&frame->ch_layout, &s->swr_layout))) {
+        int r = configure_resampler(s, (AVChannelLayout *)&frame->ch_layout, frame->format, frame->sample_rate);
+        if (r < 0) return r;
+    }
     int in = frame ? frame->nb_samples : 0;
     int cap = (int)swr_get_out_samples(s->swr, in);
     int r = ensure_audio_capacity(s, cap > 0 ? cap : 1);
@@ -422,6 +452,11 @@ static int take_frame(sf_source *s, sf_decoder *d, sf_item *item) {
         item->stream = d->stream;
         s->stats.video_frames++;
         return SF_VIDEO;
+    }
+    if (f->sample_rate <= 0 || f->ch_layout.nb_channels <= 0 || f->format < 0) {
+        s->stats.decode_errors++; /* no audio can be made of it */
+        av_frame_unref(f);
+        return 0;
     }
     double pts = frame_pts(s, d, f->nb_samples / (double)f->sample_rate);
     int r = resample(s, f, item, pts);
@@ -518,7 +553,9 @@ SF_API int sf_next(sf_source *s, sf_item *item) {
             int r = avcodec_receive_frame(s->pending->ctx, s->frame);
             if (r == 0) {
                 if (s->frame->decode_error_flags || (s->frame->flags & AV_FRAME_FLAG_CORRUPT)) s->stats.decode_errors++;
-                return take_frame(s, s->pending, item);
+                int taken = take_frame(s, s->pending, item);
+                if (taken != 0) return taken;
+                continue; /* a frame with nothing to take */
             }
             if (r != AVERROR(EAGAIN) && r != AVERROR_EOF) s->stats.decode_errors++;
             s->pending = NULL;
