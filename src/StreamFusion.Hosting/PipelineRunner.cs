@@ -37,7 +37,11 @@ internal sealed class PipelineRunner(PipelineConfig config, StreamFusionOptions 
             : null;
         var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery);
         var supervisors = config.Cameras.Select(camera => new CameraSupervisor(camera, context, _logger.ForCamera(camera.Id))).ToList();
-        foreach (var (camera, supervisor) in config.Cameras.Zip(supervisors)) running.Expect(camera.Id, supervisor.Health);
+        foreach (var (camera, supervisor) in config.Cameras.Zip(supervisors))
+        {
+            running.Expect(camera.Id, supervisor.Health);
+            delivery?.CameraStatus?.Watch(supervisor.Health);
+        }
         var opening = supervisors.Select(s => s.FirstOpenAsync(stop)).ToList();
         try
         {

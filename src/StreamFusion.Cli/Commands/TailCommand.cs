@@ -22,14 +22,16 @@ public static class TailCommand
         var group = new Option<string?>("--group") { Description = "consume in this consumer group (committing offsets) instead of reading every partition" };
         var max = new Option<int>("--max") { Description = "stop after this many records (0 = no limit)" };
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "stop once every partition is read to its end" };
-        var command = new Command("tail", "Print detection records from Kafka as they arrive") { camera, fromBeginning, json, group, max, exitAtEnd };
+        var status = new Option<bool>("--status") { Description = $"print camera state changes from the status topic ({StreamFusion.Hosting.Config.KafkaConfig.DefaultStatusTopic} unless --topic) instead of records" };
+        var command = new Command("tail", "Print detection records (or camera status) from Kafka as they arrive") { camera, fromBeginning, json, group, max, exitAtEnd, status };
         kafka.AddTo(command);
         command.SetAction((parse, _) => globals.RunAsync(parse, () => Task.Run(() =>
         {
             var connection = kafka.Connection(parse);
             if (connection.BootstrapServers is null)
                 throw new ArgumentException("--kafka HOST:PORT is required (a running pipeline prints its embedded broker's address)");
-            var topic = parse.GetValue(kafka.Topic)!;
+            var statusOnly = parse.GetValue(status);
+            var topic = statusOnly && parse.GetResult(kafka.Topic) is null or { Implicit: true } ? StreamFusion.Hosting.Config.KafkaConfig.DefaultStatusTopic : parse.GetValue(kafka.Topic)!;
             var cameras = (parse.GetValue(camera) ?? []).ToHashSet();
             using var shutdown = new ShutdownSignal(globals.Logger);
             var properties = connection.ClientProperties(connection.BootstrapServers);
@@ -53,7 +55,7 @@ public static class TailCommand
                 }
                 atEnd.Remove(result.Partition.Value);
                 if (cameras.Count > 0 && !cameras.Contains(result.Message.Key ?? "")) continue;
-                Console.Out.WriteLine(Render(result.Message.Value, parse.GetValue(json)));
+                Console.Out.WriteLine(Render(result.Message.Value, parse.GetValue(json), statusOnly));
                 if (++printed == parse.GetValue(max)) break;
             }
             consumer.Close();
@@ -84,18 +86,23 @@ public static class TailCommand
         return partitions.Count;
     }
 
-    private static string Render(byte[]? value, bool raw)
+    private static string Render(byte[]? value, bool raw, bool status)
     {
         var text = value is null ? "" : Encoding.UTF8.GetString(value);
         if (raw) return text;
         try
         {
             using var record = JsonDocument.Parse(text);
-            return RecordLine.Format(record.RootElement);
+            return status ? StatusLine(record.RootElement) : RecordLine.Format(record.RootElement);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            return $"(not a detection record: {text[..Math.Min(text.Length, 80)]})";
+            return $"(not a {(status ? "camera status message" : "detection record")}: {text[..Math.Min(text.Length, 80)]})";
         }
     }
+
+    /// <summary>"2026-12-02T04:30:01.120Z gate backing-off: … (reconnects 1, 3.2 s missed)"</summary>
+    private static string StatusLine(JsonElement s) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{s.GetProperty("time").GetString()} {s.GetProperty("camera").GetString()} {s.GetProperty("state").GetString()}" +
+        $"{(s.GetProperty("reason").GetString() is { } reason ? ": " + reason : "")} (reconnects {s.GetProperty("reconnects").GetInt64()}, {s.GetProperty("gap_seconds").GetDouble():F1} s missed)");
 }

@@ -21,9 +21,19 @@ public sealed record KafkaConfig
     public bool SpoolFsync { get; init; }
     public int MemoryRecords { get; init; } = 10_000;
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Camera state changes (key = camera id, so a compacted topic keeps each camera's latest); null sends none.</summary>
+    public string? StatusTopic { get; init; } = DefaultStatusTopic;
+
+    public const string DefaultStatusTopic = "streamfusion.status";
 
     public PublisherSettings Publisher(KafkaEndpoint endpoint) => new(
         Topic,
         endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic),
+        MemoryRecords, SpoolMaxBytes, SpoolFsync);
+
+    /// <summary>The status topic's publisher: the same durable spool machinery, in a folder of its own.</summary>
+    public PublisherSettings StatusPublisher(KafkaEndpoint endpoint, string topic) => new(
+        topic,
+        SpoolDirectory is { } records ? Path.Combine(records, "status") : endpoint.IsEmbedded ? null : PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, topic),
         MemoryRecords, SpoolMaxBytes, SpoolFsync);
 }

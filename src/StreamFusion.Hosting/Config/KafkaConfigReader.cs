@@ -19,6 +19,7 @@ public static class KafkaConfigReader
             TranscriptTopic = section.String("transcript_topic") is { Length: > 0 } transcripts ? transcripts : null,
             TranscriptsFromBeginning = section.Choice("transcript_offset", false, TryParseOffset, "'latest' or 'earliest'"),
             FlushTimeout = section.Duration("flush_timeout", defaults.FlushTimeout),
+            StatusTopic = section.Has("status_topic") ? section.String("status_topic") is { Length: > 0 } status ? status : null : defaults.StatusTopic,
         };
         if (section.Section("spool") is { } spool)
         {

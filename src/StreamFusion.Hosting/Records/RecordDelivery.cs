@@ -40,6 +40,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     public RecordDelivery(FusionSettings fusion, string? jsonlPath, KafkaConfig kafka, ILogger logger, Action<FusedRecord>? observer = null)
     {
         (Fusion, _kafka, _logger, _observer) = (fusion, kafka, logger, observer);
+        CameraStatus = kafka is { Enabled: true, StatusTopic: { } statusTopic } ? new CameraStatusDelivery(kafka, statusTopic, logger) : null;
         if (jsonlPath is not null)
         {
             if (Path.GetDirectoryName(Path.GetFullPath(jsonlPath)) is { } folder) Directory.CreateDirectory(folder);
@@ -48,6 +49,8 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     }
 
     public FusionSettings Fusion { get; }
+    /// <summary>Camera state changes to the status topic; null without Kafka or with no status topic.</summary>
+    public CameraStatusDelivery? CameraStatus { get; }
     /// <summary>The cluster records go to, once connected; null without Kafka.</summary>
     public KafkaEndpoint? Endpoint { get; private set; }
     public PublisherStats? Stats => _publisher?.Stats;
@@ -57,9 +60,10 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     public void Start()
     {
         if (!_kafka.Enabled) return;
-        var topics = new[] { _kafka.Topic }.Concat(_kafka.TranscriptTopic is { } t ? [t] : []);
+        var topics = new[] { _kafka.Topic }.Concat(_kafka.TranscriptTopic is { } t ? [t] : []).Concat(CameraStatus is { } s ? [s.Topic] : []);
         Endpoint = KafkaEndpoint.Open(_kafka.Connection, topics, _logger);
         _publisher = new DetectionPublisher(_kafka.Publisher(Endpoint), _kafka.Connection.ClientProperties(Endpoint.BootstrapServers), _logger);
+        CameraStatus?.Start(Endpoint);
     }
 
     public void Write(FusedRecord record)
@@ -85,6 +89,8 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
         if (_publisher is null) return null;
         var timeout = interrupted && InterruptedFlush < _kafka.FlushTimeout ? InterruptedFlush : _kafka.FlushTimeout;
         var waiting = await _publisher.FlushAsync(timeout);
+        if (CameraStatus is not null && await CameraStatus.FlushAsync(timeout) is > 0 and var statusWaiting)
+            _logger.LogError("kafka: {Waiting} camera status message(s) not delivered to {Topic}; kept in the spool for the next start", statusWaiting, CameraStatus.Topic);
         if (waiting > 0)
             _logger.LogError("kafka: {Waiting} record(s) not delivered to {Servers} within {Seconds:F0} s (broker unreachable?); kept in spool {Spool} for the next start",
                 waiting, Endpoint!.BootstrapServers, timeout.TotalSeconds, _publisher.SpoolDirectory);
@@ -108,6 +114,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _publisher?.Dispose();
+        CameraStatus?.Dispose();
         Endpoint?.Dispose();
         if (_jsonl is not null) await _jsonl.DisposeAsync();
     }

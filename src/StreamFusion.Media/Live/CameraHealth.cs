@@ -24,6 +24,9 @@ public sealed class CameraHealth(string camera, ILogger? logger = null)
     public long Reconnects => Interlocked.Read(ref _reconnects);
     public double GapSeconds { get { lock (_gate) return _gapSeconds; } }
 
+    /// <summary>Every change of state (and every new detail of one), after it is recorded: the status topic's source.</summary>
+    public event Action<CameraHealth, CameraState, string?>? Changed;
+
     public void Set(CameraState state, string? detail = null)
     {
         lock (_gate)
@@ -32,6 +35,7 @@ public sealed class CameraHealth(string camera, ILogger? logger = null)
             (_state, _since) = (state, DateTimeOffset.UtcNow);
             if (state is CameraState.Stalled or CameraState.BackingOff or CameraState.Failed && detail is not null) _lastError = detail;
         }
+        Changed?.Invoke(this, state, detail);
         logger?.Log(state == CameraState.Failed ? LogLevel.Error : LogLevel.Information, "{State}{Detail}", state.Name(), detail is null ? "" : ": " + detail);
     }
 

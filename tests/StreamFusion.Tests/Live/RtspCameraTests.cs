@@ -148,4 +148,50 @@ public class RtspCameraTests
         Assert.Contains("[hall] stalled: no data for 3 s", live.Stderr);
         Assert.True(frames >= 50, $"{frames} frames");
     }
+
+    [Fact]
+    public void Camera_status_reaches_kafka_in_order_even_when_the_broker_was_down_during_the_outage()
+    {
+        using var broker = new StreamFusion.Kafka.Embedded.EmbeddedBroker();
+        broker.CreateTopic("streamfusion.detections");
+        broker.CreateTopic("streamfusion.status");
+        using var temp = new TempDirectory();
+        var server = RtspServer.Start();
+        var port = server.Port;
+        using var live = new BackgroundCli("live", server.Url("live"), "--camera", "gate", "--no-vision", "--kafka", broker.BootstrapServers,
+            "--spool", temp.File("spool"), "--stall-timeout", "3", "--max-backoff", "2");
+        List<string> States() => [.. Kafka.KafkaTestSupport.ReadAll(broker.BootstrapServers, "streamfusion.status").Select(r => r.Json.GetProperty("state").GetString()!)];
+        try
+        {
+            WaitUntil(() => States().Contains("live"), TimeSpan.FromSeconds(60), "the camera live on the status topic", () => live.Describe() + server.Describe());
+            broker.SetBrokerDown();
+            server.Dispose();
+            live.WaitFor(@"\[gate\] backing-off", TimeSpan.FromSeconds(30));
+            server = RtspServer.Start(port);
+            live.WaitFor(@"\[gate\] live: reconnected", TimeSpan.FromSeconds(60));
+            broker.SetBrokerUp();
+
+            WaitUntil(() => States().Count(s => s == "live") >= 2, TimeSpan.FromSeconds(60), "the outage on the status topic", live.Describe);
+            var states = States();
+            Assert.Equal(["connecting", "live"], states.Take(2));
+            var outage = states.Skip(2).TakeWhile(s => s != "live").ToList();
+            Assert.Contains("backing-off", outage);
+            Assert.All(outage, s => Assert.Contains(s, new[] { "stalled", "backing-off", "connecting" }));
+            var messages = Kafka.KafkaTestSupport.Kcat(broker.BootstrapServers, "streamfusion.status"); // an independent client sees the same
+            Assert.Equal(states, messages.Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement.GetProperty("state").GetString()));
+            Assert.All(messages, m => Assert.Equal("gate", m.GetProperty("key").GetString()));
+            var back = JsonDocument.Parse(messages.Last(m => m.GetProperty("payload").GetString()!.Contains("\"live\"")).GetProperty("payload").GetString()!).RootElement;
+            Assert.Equal(1, back.GetProperty("reconnects").GetInt32());
+            Assert.StartsWith("reconnected (1 so far)", back.GetProperty("reason").GetString());
+
+            var tail = Processes.Cli("tail", "--kafka", broker.BootstrapServers, "--status", "--from-beginning", "--exit-at-end");
+            Assert.True(tail.ExitCode == 0, tail.Stderr);
+            Assert.Matches(@"gate backing-off: .* \(reconnects 0, ", tail.Stdout);
+            Assert.Matches(@"gate live: reconnected \(1 so far\)", tail.Stdout);
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
 }
