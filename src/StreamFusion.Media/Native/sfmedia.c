@@ -266,6 +266,9 @@ static void parse_options(const char *options, AVDictionary **dict) {
 /* options: "key=value" lines passed to the demuxer/protocol (e.g. rtsp_transport=tcp).
  * format: forced input format (e.g. "v4l2"), or NULL to probe. */
 static int open_streams(sf_source *s);
+
+/* Resampling from an absurd rate (a corrupt header) would take gigabytes and seconds per frame. */
+static int plausible_audio(int rate, int channels) { return rate > 0 && rate <= 768000 && channels > 0 && channels <= 64; }
 static int configure_resampler(sf_source *s, AVChannelLayout *layout, int format, int rate);
 
 SF_API int sf_open(sf_source *s, const char *url, const char *format, const char *options, const sf_params *p) {
@@ -327,6 +330,14 @@ static int open_streams(sf_source *s) {
         return SF_ERR_NOT_MEDIA;
     }
     if (p->want_video && v >= 0 && (r = open_decoder(s, &s->video, v)) < 0) return r;
+    if (a >= 0 && !plausible_audio(s->fmt->streams[a]->codecpar->sample_rate, s->fmt->streams[a]->codecpar->ch_layout.nb_channels)) {
+        if (v < 0) {
+            snprintf(s->error, sizeof s->error, "the audio stream claims %d Hz, %d channels (corrupt header)",
+                     s->fmt->streams[a]->codecpar->sample_rate, s->fmt->streams[a]->codecpar->ch_layout.nb_channels);
+            return SF_ERR_NOT_MEDIA;
+        }
+        a = -1; /* the video can still be read */
+    }
     if (p->want_audio && a >= 0) {
         if ((r = open_decoder(s, &s->audio, a)) < 0) return r;
         AVCodecContext *c = s->audio.ctx;
@@ -453,7 +464,7 @@ static int take_frame(sf_source *s, sf_decoder *d, sf_item *item) {
         s->stats.video_frames++;
         return SF_VIDEO;
     }
-    if (f->sample_rate <= 0 || f->ch_layout.nb_channels <= 0 || f->format < 0) {
+    if (!plausible_audio(f->sample_rate, f->ch_layout.nb_channels) || f->format < 0) {
         s->stats.decode_errors++; /* no audio can be made of it */
         av_frame_unref(f);
         return 0;
