@@ -7,8 +7,8 @@ typedef struct { const uint8_t *data; size_t size, at; } memory_input;
 
 static int read_memory(void *opaque, uint8_t *buf, int size) {
     memory_input *m = opaque;
+    if (m->at >= m->size) return AVERROR_EOF;
     size_t left = m->size - m->at;
-    if (left == 0) return AVERROR_EOF;
     size_t n = left < (size_t)size ? left : (size_t)size;
     memcpy(buf, m->data + m->at, n);
     m->at += n;
@@ -20,7 +20,7 @@ static int64_t seek_memory(void *opaque, int64_t offset, int whence) {
     if (whence == AVSEEK_SIZE) return (int64_t)m->size;
     int64_t base = (whence & ~AVSEEK_FORCE) == SEEK_CUR ? (int64_t)m->at : (whence & ~AVSEEK_FORCE) == SEEK_END ? (int64_t)m->size : 0;
     int64_t to = base + offset;
-    if (to < 0 || to > (int64_t)m->size) return AVERROR(EINVAL);
+    if (to < 0) return AVERROR(EINVAL); /* like a file: past the end is allowed, and reads there see the end */
     m->at = (size_t)to;
     return to;
 }
