@@ -268,7 +268,7 @@ static void parse_options(const char *options, AVDictionary **dict) {
 static int open_streams(sf_source *s);
 
 /* Resampling from an absurd rate (a corrupt header) would take gigabytes and seconds per frame. */
-static int plausible_audio(int rate, int channels) { return rate > 0 && rate <= 768000 && channels > 0 && channels <= 64; }
+static int plausible_audio(int rate, int channels) { return rate >= 1000 && rate <= 768000 && channels > 0 && channels <= 64; }
 static int configure_resampler(sf_source *s, AVChannelLayout *layout, int format, int rate);
 
 SF_API int sf_open(sf_source *s, const char *url, const char *format, const char *options, const sf_params *p) {
@@ -279,7 +279,13 @@ SF_API int sf_open(sf_source *s, const char *url, const char *format, const char
                  LIBAVFORMAT_VERSION_MAJOR, avformat_version() >> 16);
         return SF_ERR_ABI;
     }
-    if (!devices_registered) { avdevice_register_all(); devices_registered = 1; }
+    if (!devices_registered) {
+        avdevice_register_all();
+        /* No single buffer of a real stream comes near this (an 8K BGR frame is 100 MB); corrupt headers that ask
+         * for more get ENOMEM, which is reported as bad input, instead of taking the machine's memory. */
+        av_max_alloc(512 << 20);
+        devices_registered = 1;
+    }
     av_log_set_level(AV_LOG_FATAL);
     s->p = *p;
     const AVInputFormat *ifmt = NULL;
