@@ -88,9 +88,10 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
         if (_jsonl is not null) await _jsonl.FlushAsync(CancellationToken.None);
         if (_publisher is null) return null;
         var timeout = interrupted && InterruptedFlush < _kafka.FlushTimeout ? InterruptedFlush : _kafka.FlushTimeout;
+        var statusFlush = CameraStatus?.FlushAsync(timeout) ?? Task.FromResult(0L); // side by side: one timeout, not two
         var waiting = await _publisher.FlushAsync(timeout);
-        if (CameraStatus is not null && await CameraStatus.FlushAsync(timeout) is > 0 and var statusWaiting)
-            _logger.LogError("kafka: {Waiting} camera status message(s) not delivered to {Topic}; kept in the spool for the next start", statusWaiting, CameraStatus.Topic);
+        if (await statusFlush is > 0 and var statusWaiting)
+            _logger.LogWarning("kafka: {Waiting} camera status message(s) not delivered to {Topic}; kept in the spool for the next start", statusWaiting, CameraStatus!.Topic);
         if (waiting > 0)
             _logger.LogError("kafka: {Waiting} record(s) not delivered to {Servers} within {Seconds:F0} s (broker unreachable?); kept in spool {Spool} for the next start",
                 waiting, Endpoint!.BootstrapServers, timeout.TotalSeconds, _publisher.SpoolDirectory);
