@@ -51,12 +51,12 @@ public static class AudioBench
     private static double? Torchaudio(float[] samples, int repeats)
     {
         var script = AssetLocator.FindRepositoryRoot(AppContext.BaseDirectory) is { } root ? Path.Combine(root, "tests/bench/mfcc_torchaudio.py") : null;
-        if (script is null || !File.Exists("/usr/bin/python3")) return null;
+        if (script is null || !File.Exists(PythonBaseline.Python)) return null;
         var raw = Path.GetTempFileName();
         try
         {
             File.WriteAllBytes(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples.AsSpan()).ToArray());
-            var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            var info = new ProcessStartInfo(PythonBaseline.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { script, raw, repeats.ToString(CultureInfo.InvariantCulture) }) info.ArgumentList.Add(arg);
             using var process = Process.Start(info)!;
             var output = process.StandardOutput.ReadToEnd();

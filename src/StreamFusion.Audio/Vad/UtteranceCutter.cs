@@ -65,8 +65,8 @@ public sealed class UtteranceCutter(int sampleRate)
     public void Restart(double? openSince, List<SpeechClip> clips)
     {
         var end = _bufferStart + _count / (double)sampleRate;
-        if (_start is not null) Cut(_start.Value, openSince is null ? _end : end, clips);
-        else if (openSince is { } open && !double.IsNaN(end)) Cut(Math.Max(open, Math.Max(_cutAt, _bufferStart)), end, clips);
+        if (!double.IsNaN(end) && Begun(openSince, Math.Max(_cutAt, _bufferStart)) is { } first)
+            Cut(first, _start is not null && openSince is null ? _end : end, clips); // what was joined ends at its last speech
         _count = 0;
         _bufferStart = double.NaN;
         _cutAt = double.NegativeInfinity;

@@ -38,10 +38,11 @@ public sealed class SpeechOptions
         if (speech == camera.Speech) return camera;
         if (!speech.Enabled) return camera with { Speech = speech };
         if (!camera.Decode.Audio) throw new ArgumentException("--speech needs audio: drop --no-audio");
-        if (speech.Engine == SpeechEngineKind.Whisper && speech.WhisperModel is null) throw new ArgumentException("--speech whisper needs --whisper-model FILE (a ggml model such as ggml-base.en.bin)");
-        if (speech.Engine == SpeechEngineKind.Whisper && speech.Mode == SpeechMode.Keywords) throw new ArgumentException("--speech-mode keywords: whisper always transcribes (use transcribe or both)");
-        if (speech.Engine == SpeechEngineKind.PocketSphinx && speech.ModeFor(keywords) != SpeechMode.Transcribe && keywords.Count == 0)
-            throw new ArgumentException("--speech pocketsphinx: keyword spotting needs a watch-list (--keywords, or fusion.keywords), or --speech-mode transcribe");
+        if (speech.Problems(keywords).FirstOrDefault() is ({ } key, { } problem))
+        {
+            var option = key switch { "mode" => "--speech-mode", "whisper.model" => "--whisper-model", _ => $"speech.{key}" };
+            throw new ArgumentException($"--speech {speech.Engine.ToString().ToLowerInvariant()}: {option}: {problem}");
+        }
         return camera with
         {
             Speech = speech,

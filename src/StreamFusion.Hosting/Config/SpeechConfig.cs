@@ -58,6 +58,24 @@ public sealed record SpeechConfig
         };
     }
 
+    /// <summary>
+    /// What cannot work with these settings and this watch-list, as (key under `speech:`, problem): config errors
+    /// and the CLI's speech options report the same.
+    /// </summary>
+    public IEnumerable<(string Key, string Problem)> Problems(IReadOnlyList<string> keywords)
+    {
+        if (!Enabled) yield break;
+        if (Engine == SpeechEngineKind.Whisper && Mode == SpeechMode.Keywords)
+            yield return ("mode", "whisper always transcribes (its words are searched for the keywords): use transcribe or both");
+        if (Engine == SpeechEngineKind.Whisper && WhisperModel is null)
+            yield return ("whisper.model", "required with engine: whisper (a ggml model such as ggml-base.en.bin)");
+        if (Engine == SpeechEngineKind.PocketSphinx && ModeFor(keywords) != SpeechMode.Transcribe && keywords.Count == 0)
+            yield return ("mode", "keyword spotting needs a watch-list: set fusion.keywords (or mode: transcribe)");
+        foreach (var keyword in Thresholds.Keys)
+            if (!keywords.Contains(keyword, StringComparer.OrdinalIgnoreCase))
+                yield return ($"thresholds.{keyword}", $"'{keyword}' is not in fusion.keywords");
+    }
+
     public static bool TryParseMode(string text, out SpeechMode? mode)
     {
         mode = text.Trim().ToLowerInvariant() switch

@@ -45,22 +45,14 @@ public static class SpeechConfigReader
             whisper.RejectUnknownKeys();
         }
         if (threads is not null && section.Has("threads")) threads(section.Int("threads", DefaultThreads, 1, 256));
-        if (config.Engine == SpeechEngineKind.Whisper && config.Mode == SpeechMode.Keywords)
-            section.Error(null, "mode", "whisper always transcribes (its words are searched for the keywords): use transcribe or both");
-        if (config.Engine == SpeechEngineKind.Whisper && config.WhisperModel is null)
-            section.Error(null, "whisper.model", "required with engine: whisper (a ggml model such as ggml-base.en.bin)");
         section.RejectUnknownKeys();
         return config;
     }
 
-    /// <summary>Checks what needs the watch-list: spotting needs keywords, and thresholds must name them.</summary>
+    /// <summary>A camera's speech settings as they end up, against the watch-list (<see cref="SpeechConfig.Problems"/>).</summary>
     public static void CheckAgainst(YamlSection? section, SpeechConfig config, IReadOnlyList<string> keywords)
     {
-        if (section is null || !config.Enabled) return;
-        if (config.ModeFor(keywords) != SpeechMode.Transcribe && keywords.Count == 0 && config.Engine == SpeechEngineKind.PocketSphinx)
-            section.Error(null, "mode", "keyword spotting needs a watch-list: set fusion.keywords (or mode: transcribe)");
-        foreach (var keyword in config.Thresholds.Keys)
-            if (!keywords.Contains(keyword, StringComparer.OrdinalIgnoreCase))
-                section.Error(null, $"thresholds.{keyword}", $"'{keyword}' is not in fusion.keywords");
+        if (section is null) return;
+        foreach (var (key, problem) in config.Problems(keywords)) section.Error(null, key, problem);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -18,12 +17,11 @@ namespace StreamFusion.Hosting.Records;
 public sealed class CameraStatusDelivery(KafkaConfig kafka, string topic, ILogger logger) : IDisposable
 {
     public const string Schema = "streamfusion.status.v1";
-    private readonly ConcurrentQueue<OutgoingRecord> _early = new();
+    private readonly Queue<OutgoingRecord> _early = new();
     private readonly object _gate = new();
     private DetectionPublisher? _publisher;
 
     public string Topic => topic;
-    public long Sent => _publisher?.Stats.Accepted ?? 0;
 
     /// <summary>Reports the camera's state now (connecting, at start) and every change from here on.</summary>
     public void Watch(CameraHealth health)
