@@ -9,6 +9,7 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
     ReplayCommand.Create(globals),
     LiveCommand.Create(globals),
     DetectCommand.Create(globals),
+    DrawCommand.Create(globals),
     AudioCommands.Features(globals),
     AudioCommands.Audio(globals),
     TranscribeCommand.Create(globals),

@@ -32,9 +32,10 @@ public static class DetectCommand
         var noMotion = new Option<bool>("--no-motion-gate") { Description = "analyse static frames too" };
         var denoise = new Option<string>("--denoise") { Description = "none, gaussian, bilateral or nlmeans (see the README for what each does to detections)", DefaultValueFactory = _ => "none" };
         var embed = new Option<bool>("--embed") { Description = "add a MobileNetV2 appearance embedding per object (used by the tracker, written with --json)" };
+        var rules = RulesOption.Create();
         var command = new Command("detect", "Detect and track objects in an image or video")
         {
-            input, json, output, device, threads, model, labels, threshold, classThreshold, classes, detectFps, noMotion, denoise, embed,
+            input, json, output, device, threads, model, labels, threshold, classThreshold, classes, detectFps, noMotion, denoise, embed, rules,
         };
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
@@ -56,6 +57,7 @@ public static class DetectCommand
                 Denoise = defaults.Denoise with { Mode = denoiseMode },
                 Motion = defaults.Motion with { DetectFps = parse.GetValue(detectFps), MotionGating = !parse.GetValue(noMotion) },
                 Embedding = parse.GetValue(embed),
+                Rules = RulesOption.Read(parse, rules),
             };
             var path = parse.GetValue(input)!;
             var camera = new CameraConfig(ReplayCommand.CameraIdFrom(path), path, Pacing.AsFastAsPossible,

@@ -31,6 +31,7 @@ public sealed class SingleCameraOptions
     private readonly Option<string?> _keywords = new("--keywords") { Description = "watch list for the transcript (and --speech), e.g. help,police,fire" };
     private readonly Option<string> _redact = new("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
     private readonly Option<bool> _noVision = new("--no-vision") { Description = "skip detection and tracking" };
+    private readonly Option<string?> _rules = RulesOption.Create();
     private readonly KafkaOptions _kafka = new();
     private readonly SpeechOptions _speech = new();
     private readonly Option<bool> _noKafka = new("--no-kafka") { Description = "do not publish to Kafka (records only with --out)" };
@@ -50,7 +51,7 @@ public sealed class SingleCameraOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _camera, _width, _height, _audioRate, _noAudio, _noSubtitles, _queue, _policy, _interval, _transcript, _output,
-                     _keywords, _redact, _noVision, _noKafka, _spool, _flushTimeout, _metrics })
+                     _keywords, _redact, _noVision, _rules, _noKafka, _spool, _flushTimeout, _metrics })
             command.Options.Add(option);
         _kafka.AddTo(command);
         _speech.AddTo(command);
@@ -75,7 +76,7 @@ public sealed class SingleCameraOptions
         var camera = new CameraConfig(parse.GetValue(_camera) ?? ReplayCommand.CameraIdFrom(uri), uri, pacing, decodeOverrides?.Invoke(decode) ?? decode,
             new QueueSettings(parse.GetValue(_queue), edgePolicy))
         {
-            Vision = new VisionConfig { Enabled = !parse.GetValue(_noVision) },
+            Vision = new VisionConfig { Enabled = !parse.GetValue(_noVision), Rules = RulesOption.Read(parse, _rules) },
             Audio = new AudioConfig { Enabled = !parse.GetValue(_noAudio) },
             TranscriptFile = parse.GetValue(_transcript),
             Reconnect = reconnect,

@@ -7,7 +7,8 @@ namespace StreamFusion.Cli.Output;
 
 /// <summary>
 /// Writes one record per analysed frame: JSON lines ({"frame","pts","objects":[{"label","score","box":[x,y,w,h]
-/// normalised,"track"}],"events"}) or readable lines; keeps every track's span for the closing summary.
+/// normalised,"track"}],"events","scene"}) or readable lines; keeps every track's span for the closing summary. "scene"
+/// holds the scene rules' events; a frame the motion gate skipped is written only when it has some ("carried": true).
 /// </summary>
 public sealed class DetectionWriter(TextWriter output, bool json, bool embeddings)
 {
@@ -30,6 +31,7 @@ public sealed class DetectionWriter(TextWriter output, bool json, bool embedding
             w.WriteStartObject();
             if (analysis.EndOfStream) w.WriteBoolean("end", true);
             else w.WriteNumber("frame", analysis.FrameIndex);
+            if (analysis.Carried) w.WriteBoolean("carried", true);
             w.WriteNumber("pts", Math.Round(analysis.Pts, 6));
             w.WriteStartArray("objects");
             foreach (var o in analysis.Objects)
@@ -66,6 +68,24 @@ public sealed class DetectionWriter(TextWriter output, bool json, bool embedding
                 }
                 w.WriteEndArray();
             }
+            if (analysis.Scene is { Events.Count: > 0 } scene)
+            {
+                w.WriteStartArray("scene");
+                foreach (var e in scene.Events)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("kind", e.Kind);
+                    w.WriteString("rule", e.Rule);
+                    if (e.Track > 0) w.WriteNumber("track", e.Track);
+                    if (e.Label.Length > 0) w.WriteString("label", e.Label);
+                    w.WriteNumber("pts", Math.Round(e.Pts, 6));
+                    if (e.Dwell is { } dwell) w.WriteNumber("dwell", dwell);
+                    if (e.Direction is { } direction) w.WriteString("direction", direction);
+                    if (e.Count is { } count) w.WriteNumber("count", count);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -73,6 +93,7 @@ public sealed class DetectionWriter(TextWriter output, bool json, bool embedding
 
     private static IEnumerable<string> Lines(FrameAnalysis analysis)
     {
+        if (analysis.Carried) yield break; // its scene events are in the log
         foreach (var o in analysis.Objects)
         {
             var b = o.Detection.Box.Normalize(analysis.Width, analysis.Height);

@@ -50,6 +50,62 @@ public sealed class YamlSection
 
     public bool Has(string key) => Find(key) is not null;
 
+    /// <summary>Whether the key holds a single value (e.g. a file name where a mapping could also stand).</summary>
+    public bool IsScalar(string key) => Find(key) is YamlScalarNode;
+
+    /// <summary>A problem at a key, located but not recorded: for checks that can only run later (labels of a model).</summary>
+    public ConfigError ErrorAt(string key, string problem)
+    {
+        var mark = Find(key)?.Start ?? _node.Start;
+        return new ConfigError(File, (int)mark.Line, (int)mark.Column, Qualify(key), problem);
+    }
+
+    /// <summary>
+    /// Points written as [[x, y], [x, y], …], each coordinate within <paramref name="min"/>..<paramref name="max"/>;
+    /// null (and an error) when the list is missing, malformed or shorter than <paramref name="minPoints"/>.
+    /// </summary>
+    public IReadOnlyList<(double X, double Y)>? Points(string key, int minPoints, double min, double max, string shape)
+    {
+        var node = Find(key);
+        if (node is null)
+        {
+            Error(null, key, $"required: the {shape}'s points, e.g. [[0.1, 0.2], [0.5, 0.2], …]");
+            return null;
+        }
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, key, "expected a list of [x, y] points");
+            return null;
+        }
+        var points = new List<(double X, double Y)>();
+        foreach (var child in sequence.Children)
+        {
+            if (child is not YamlSequenceNode { Children.Count: 2 } pair || !Coordinate(pair.Children[0], out var x) || !Coordinate(pair.Children[1], out var y))
+            {
+                Error(child, key, "expected a point [x, y] of two numbers");
+                return null;
+            }
+            if (x < min || x > max || y < min || y > max)
+            {
+                Error(child, key, FormattableString.Invariant($"point [{x}, {y}] is outside {min}..{max} (coordinates are fractions of the frame)"));
+                return null;
+            }
+            points.Add((x, y));
+        }
+        if (points.Count < minPoints)
+        {
+            Error(node, key, $"a {shape} needs at least {minPoints} points, got {points.Count}");
+            return null;
+        }
+        return points;
+    }
+
+    private static bool Coordinate(YamlNode node, out double value)
+    {
+        value = 0;
+        return node is YamlScalarNode scalar && double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
     public string? String(string key, bool required = false)
     {
         var node = Find(key);

@@ -11,7 +11,22 @@ public sealed record FusedRecord(
 
     /// <summary>When the window's last moment was captured: what publish latency is measured from (not serialised).</summary>
     public DateTimeOffset EndCaptured { get; init; } = Wallclock;
+
+    /// <summary>The camera's zones in this window; null when it has none (the record then has no "zones").</summary>
+    public IReadOnlyList<FusedZone>? Zones { get; init; }
+    /// <summary>The camera's lines in this window; null when it has none.</summary>
+    public IReadOnlyList<FusedLine>? Lines { get; init; }
 }
+
+/// <summary>A scene event as records carry it (see StreamFusion.Vision.Scene.SceneEvent).</summary>
+public sealed record FusedSceneEvent(string Kind, int Track, string Label, double Pts, double? Dwell, string? Direction, int? Count);
+
+/// <summary>One zone at the window's end: objects inside by label, the longest dwell, loiterers, and what happened in it.</summary>
+public sealed record FusedZone(string Name, IReadOnlyDictionary<string, int> Objects, double Dwell, IReadOnlyList<int> Loitering, IReadOnlyList<int> Stationary,
+    bool Crowded, IReadOnlyList<FusedSceneEvent> Events);
+
+/// <summary>One line: crossings in this window and since the start, per direction.</summary>
+public sealed record FusedLine(string Name, long In, long Out, long TotalIn, long TotalOut, IReadOnlyList<FusedSceneEvent> Events);
 
 /// <summary>The best sighting of one tracked object in the window; box [x, y, w, h] normalised to the frame.</summary>
 public sealed record FusedObject(string Label, double Score, double[] Box, int Track);

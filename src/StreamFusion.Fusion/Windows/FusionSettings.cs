@@ -37,6 +37,11 @@ public sealed record FusionSettings
     public Redaction Redaction { get; init; } = Redaction.None;
     /// <summary>Windows at or above this fused score form incidents.</summary>
     public double IncidentThreshold { get; init; } = 0.5;
+    /// <summary>
+    /// Zones an incident needs: on a camera with any of them, a window opens or keeps an incident only when an object
+    /// is in one of them (or something happened there). Cameras with none of them are not affected.
+    /// </summary>
+    public IReadOnlyList<string> RequiredZones { get; init; } = [];
     public double LowSeverity { get; init; } = 0.3;
     public double MediumSeverity { get; init; } = 0.5;
     public double HighSeverity { get; init; } = 0.75;

@@ -84,6 +84,41 @@ public static class RecordJson
             foreach (var reason in r.Reasons) w.WriteStringValue(reason);
             w.WriteEndArray();
             w.WriteEndObject();
+            if (r.Zones is { } zones)
+            {
+                w.WriteStartArray("zones");
+                foreach (var zone in zones)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", zone.Name);
+                    w.WriteStartObject("objects");
+                    foreach (var (label, count) in zone.Objects) w.WriteNumber(label, count);
+                    w.WriteEndObject();
+                    w.WriteNumber("dwell", zone.Dwell);
+                    Numbers(w, "loitering", zone.Loitering);
+                    Numbers(w, "stationary", zone.Stationary);
+                    w.WriteBoolean("crowded", zone.Crowded);
+                    Events(w, zone.Events);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            if (r.Lines is { } lines)
+            {
+                w.WriteStartArray("lines");
+                foreach (var line in lines)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", line.Name);
+                    w.WriteNumber("in", line.In);
+                    w.WriteNumber("out", line.Out);
+                    w.WriteNumber("total_in", line.TotalIn);
+                    w.WriteNumber("total_out", line.TotalOut);
+                    Events(w, line.Events);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             if (r.Incident is { } i)
             {
                 w.WriteStartObject("incident");
@@ -99,5 +134,30 @@ public static class RecordJson
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<int> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    private static void Events(Utf8JsonWriter w, IReadOnlyList<FusedSceneEvent> events)
+    {
+        w.WriteStartArray("events");
+        foreach (var e in events)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", e.Kind);
+            if (e.Track > 0) w.WriteNumber("track", e.Track);
+            if (e.Label.Length > 0) w.WriteString("label", e.Label);
+            w.WriteNumber("pts", e.Pts);
+            if (e.Dwell is { } dwell) w.WriteNumber("dwell", dwell);
+            if (e.Direction is { } direction) w.WriteString("direction", direction);
+            if (e.Count is { } count) w.WriteNumber("count", count);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 }

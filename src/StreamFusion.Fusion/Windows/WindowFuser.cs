@@ -2,6 +2,7 @@ using System.Globalization;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Fusion.Transcripts;
 using StreamFusion.Speech;
+using StreamFusion.Vision.Scene;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Fusion.Windows;
@@ -19,6 +20,8 @@ public sealed class WindowFuser
     private readonly bool _video, _audio, _speech;
     private readonly KeywordWatchList _keywords;
     private readonly IncidentTracker _incidents;
+    private readonly SceneScoring _scene;
+    private SceneFrame? _sceneBefore; // the scene after the last emitted window, for windows without frames
     private readonly Func<double, DateTimeOffset> _wallclockAt;
     private readonly SortedDictionary<long, Window> _open = [];
     private readonly SortedDictionary<long, Window> _emitted = []; // kept for corrections, within the horizon
@@ -30,9 +33,11 @@ public sealed class WindowFuser
     /// <param name="audio">whether audio windows will arrive</param>
     /// <param name="wallclockAt">when a media time was captured (the records' wallclock); default: now</param>
     /// <param name="speech">whether the audio windows' speech is recognised (windows wait for it, see <see cref="AudioWindow.SpeechSettledBefore"/>)</param>
+    /// <param name="rules">the camera's scene rules: records carry its zones and lines, scored by their weights</param>
     public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null,
-        Func<double, DateTimeOffset>? wallclockAt = null, bool speech = false)
+        Func<double, DateTimeOffset>? wallclockAt = null, bool speech = false, SceneRules? rules = null)
     {
+        _scene = new SceneScoring(rules ?? SceneRules.None, settings.RequiredZones);
         _speech = speech && audio;
         _settings = settings;
         _camera = camera;
@@ -49,6 +54,7 @@ public sealed class WindowFuser
         if (!analysis.EndOfStream)
         {
             var window = WindowAt(analysis.Pts);
+            if (analysis.Scene is { } scene) window.Scene = scene;
             foreach (var o in analysis.Objects)
             {
                 if (window.Objects.TryGetValue(o.TrackId, out var best) && best.Score >= o.Detection.Score) continue;
@@ -57,6 +63,8 @@ public sealed class WindowFuser
                     [Math.Round(b.X, 5), Math.Round(b.Y, 5), Math.Round(b.Width, 5), Math.Round(b.Height, 5)], o.TrackId);
             }
         }
+        if (analysis.Scene is { } seen)
+            foreach (var e in seen.Events) WindowAt(e.Pts).SceneEvents.Add(e); // the end of stream's events go to the last open window
         _videoWatermark = Math.Max(_videoWatermark, analysis.Pts);
         return Emit();
     }
@@ -150,7 +158,10 @@ public sealed class WindowFuser
         var start = window.Index * _settings.WindowSeconds;
         var end = start + _settings.WindowSeconds;
         var reasons = new List<(string Kind, string Text, double Contribution)>();
-        foreach (var group in window.Objects.Values.GroupBy(o => o.Label))
+        var sceneState = window.Scene ?? _sceneBefore;
+        if (!correction) _sceneBefore = sceneState;
+        var stationary = sceneState?.Stationary;
+        foreach (var group in window.Objects.Values.Where(o => stationary is null || !stationary.Contains(o.Track)).GroupBy(o => o.Label))
         {
             if (!_settings.ObjectWeights.TryGetValue(group.Key, out var weight)) continue;
             var best = group.MaxBy(o => o.Score)!;
@@ -175,14 +186,16 @@ public sealed class WindowFuser
         var keywords = _settings.Keywords.Where(k => inText.Contains(k) || hits.Any(h => h.Keyword == k)).Distinct().ToList();
         if (keywords.Count > 0)
             reasons.Add(("keyword", $"keyword {string.Join(", ", keywords.Select(k => $"'{k}'"))}", _settings.KeywordWeight));
+        var scene = _scene.HasRules ? _scene.Score(sceneState, window.SceneEvents) : null;
+        if (scene is not null) reasons.AddRange(scene.Reasons);
         var score = 1 - reasons.Aggregate(1.0, (product, r) => product * (1 - Math.Clamp(r.Contribution, 0, 1)));
         score = Math.Round(score, 4);
         var severity = score >= _settings.HighSeverity ? "high" : score >= _settings.MediumSeverity ? "medium" : score >= _settings.LowSeverity ? "low" : "none";
-        var incident = correction ? null : _incidents.Next(start, score, reasons.Select(r => r.Kind));
+        var incident = correction ? null : _incidents.Next(start, scene is { MayRaiseIncident: false } ? 0 : score, reasons.Select(r => r.Kind));
         var sources = pieces.Where(p => p.Text.Length > 0).Select(p => p.Source).Concat(hits.Count > 0 ? [TranscriptSegment.SpeechSource] : []).Distinct().ToList();
         var source = sources.Count == 0 ? null : string.Join("+", sources);
         var transcript = new FusedTranscript(TranscriptRedaction.Apply(_settings.Redaction, text, keywords), keywords, source, hits);
-        return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript);
+        return Build(window, score, severity, reasons.Select(r => r.Text).ToList(), incident, transcript) with { Zones = scene?.Zones, Lines = scene?.Lines };
     }
 
     private FusedRecord Build(Window window, double score, string severity, IReadOnlyList<string> reasons, IncidentState? incident, FusedTranscript? transcript = null)
@@ -229,6 +242,9 @@ public sealed class WindowFuser
         public Dictionary<int, FusedObject> Objects { get; } = [];
         public AudioWindow? Audio { get; set; }
         public List<StreamFusion.Audio.Events.AcousticEvent> Events { get; } = [];
+        /// <summary>The scene after the window's last frame.</summary>
+        public SceneFrame? Scene { get; set; }
+        public List<SceneEvent> SceneEvents { get; } = [];
         public int Revision { get; set; }
     }
 }

@@ -12,6 +12,7 @@ using StreamFusion.Media.Live;
 using StreamFusion.Media.Stage;
 using StreamFusion.Speech.Pool;
 using StreamFusion.Speech.Stage;
+using StreamFusion.Vision.Scene;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Hosting.Cameras;
@@ -32,6 +33,7 @@ public sealed class CameraPipeline : IDisposable
     private readonly AudioAnalyzer? _audio;
     private readonly FuseStage? _fuse;
     private readonly SpeechStage? _speech;
+    private readonly ILogger _logger;
     private CancellationToken _abort;
 
     /// <summary>
@@ -41,9 +43,11 @@ public sealed class CameraPipeline : IDisposable
     private const int MinAudioChunks = 64;
 
     private CameraPipeline(CameraConfig camera, IMediaSource source, Func<CancellationToken, IMediaSource> reopen, VisionAnalyzer? vision, AudioAnalyzer? audio,
-        SpeechEnginePool? speech, Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health)
+        SpeechEnginePool? speech, Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health,
+        ILogger logger)
     {
         Camera = camera;
+        _logger = logger;
         _vision = vision;
         _audio = audio;
         _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health);
@@ -63,7 +67,8 @@ public sealed class CameraPipeline : IDisposable
         if (fused is not null)
         {
             var fuser = new WindowFuser(records!.Fusion, camera.Id, video: vision is not null && source.Info.Video is not null,
-                audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow, speech: hearsSpeech);
+                audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow, speech: hearsSpeech,
+                rules: vision is null ? null : camera.Vision.Rules.Rules);
             _fuse = new FuseStage(fuser, fused, CountRecord);
         }
         var route = new RouteStage(frames, sound, CountItem,
@@ -120,6 +125,8 @@ public sealed class CameraPipeline : IDisposable
     public string? SpeechEngine { get; private set; }
     public CameraHealth Health => _decode.Health;
     public StageLatencies Latency { get; } = new();
+    /// <summary>The scene rules' view after the last analysed frame: zone occupancy, line counts; null without rules.</summary>
+    public SceneFrame? Scene { get; private set; }
 
     /// <summary>
     /// With inference in the pipeline, "auto" decoder threads means one: single-threaded decoding outpaces the
@@ -153,7 +160,7 @@ public sealed class CameraPipeline : IDisposable
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, logger, sharing, camera.Id);
             var speechPool = audio is null || records is null ? null : speech?.Invoke();
             audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger);
-            return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, speechPool, analysisSink, records, transcript, health);
+            return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, speechPool, analysisSink, records, transcript, health, logger);
         }
         catch
         {
@@ -209,6 +216,11 @@ public sealed class CameraPipeline : IDisposable
     private void CountAnalysis(FrameAnalysis analysis)
     {
         Counters.Count(analysis);
+        if (analysis.Scene is { } scene)
+        {
+            Scene = scene;
+            foreach (var e in scene.Events) _logger.LogInformation("{SceneEvent}", e);
+        }
         if (!analysis.EndOfStream) Latency.Record("vision", _decode.Clock.WallTimeAt(analysis.Pts));
     }
 
@@ -225,7 +237,8 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var result in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             count(result);
-            if (sink is not null && result is not FrameAnalysis { Carried: true }) await sink(result).ConfigureAwait(false);
+            // A skipped frame only matters for what the scene rules saw on it (a loiterer standing still).
+            if (sink is not null && result is not FrameAnalysis { Carried: true, Scene: null or { Events.Count: 0 } }) await sink(result).ConfigureAwait(false);
         }
     }
 

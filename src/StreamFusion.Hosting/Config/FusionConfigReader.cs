@@ -28,6 +28,7 @@ public static class FusionConfigReader
             Keywords = section.StringList("keywords") ?? defaults.Keywords,
             Redaction = section.Choice("redaction", defaults.Redaction, TranscriptRedaction.TryParse, "none, keywords or full"),
             IncidentThreshold = section.Number("incident_threshold", defaults.IncidentThreshold, 0, 1),
+            RequiredZones = section.StringList("required_zones") ?? defaults.RequiredZones,
         };
         if (settings.WindowSeconds <= 0) section.Error(null, "window", "must be longer than 0");
         section.RejectUnknownKeys();

@@ -32,6 +32,7 @@ public static partial class PipelineConfigLoader
         var decodeDefaults = ReadDecode(root.Section("decode"), new MediaSourceOptions());
         var queueDefaults = ReadQueues(root.Section("queues"), QueueSettings.Replay);
         var visionDefaults = VisionConfigReader.Read(root.Section("vision"), new VisionConfig());
+        var rulesDefaults = RulesConfigReader.ReadFrom(root, "rules", RulesConfig.None);
         var audioDefaults = AudioConfigReader.Read(root.Section("audio"), new AudioConfig());
         var reconnectDefaults = ReadReconnect(root.Section("reconnect"), new ReconnectSettings());
         var speechThreads = SpeechConfigReader.DefaultThreads;
@@ -53,7 +54,7 @@ public static partial class PipelineConfigLoader
             var pacing = camera.Choice("pace", Pacing.AsFastAsPossible, Pacing.TryParse, "'fast', 'realtime' or a speed such as 2x");
             var decode = ReadDecode(camera.Section("decode"), decodeDefaults);
             var queues = ReadQueues(camera.Section("queues"), queueDefaults);
-            var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults);
+            var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults) with { Rules = RulesConfigReader.ReadFrom(camera, "rules", rulesDefaults) };
             var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
             var transcript = camera.String("transcript");
             var reconnect = ReadReconnect(camera.Section("reconnect"), reconnectDefaults);
@@ -75,6 +76,8 @@ public static partial class PipelineConfigLoader
             });
         }
         var fusion = FusionConfigReader.Read(root.Section("fusion"));
+        foreach (var zone in fusion.RequiredZones.Where(z => !cameras.Any(c => c.Vision.Rules.Rules.Zones.Any(r => r.Name == z))))
+            root.Section("fusion")!.Error(null, "required_zones", $"'{zone}' is a zone of no camera");
         foreach (var (camera, section) in cameras.Zip(speechSections).DistinctBy(c => c.Second)) SpeechConfigReader.CheckAgainst(section, camera.Speech, fusion.Keywords);
         string? records = null;
         if (root.Section("output") is { } output)

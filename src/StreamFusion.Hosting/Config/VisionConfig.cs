@@ -42,6 +42,8 @@ public sealed record VisionConfig
     /// <summary>Fault injection: a slow detector, for overload tests (drops, bounded latency).</summary>
     public TimeSpan SimulatedDelay { get; init; }
     public string EmbeddingModel { get; init; } = DefaultEmbeddingModel;
+    /// <summary>Zones, lines and masks of the camera.</summary>
+    public RulesConfig Rules { get; init; } = RulesConfig.None;
 
     public async Task<VisionSettings> ResolveAsync(AssetLocator assets, CancellationToken cancellation)
     {
@@ -55,8 +57,9 @@ public sealed record VisionConfig
             NmsIou = NmsIou,
             Denoise = Denoise,
         };
+        if (Rules.Labels.Count > 0) Rules.CheckLabels(LabelMap.Load(detector.LabelsPath));
         var embedding = Embedding ? await assets.ResolveUriAsync(EmbeddingModel, cancellation) : null;
         return new VisionSettings(detector, new OnnxSettings { Device = Device, IntraOpThreads = Threads, Optimization = Optimization }, Motion, Tracker, embedding,
-            SimulatedDelay);
+            SimulatedDelay) { Rules = Rules.Rules };
     }
 }

@@ -15,10 +15,12 @@ public sealed class PipelineMetrics
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
     private readonly RunningCameras _cameras;
     private readonly Dictionary<string, (long Frames, DateTime At)> _lastFrames = [];
+    private readonly Dictionary<(string Camera, string Zone), HashSet<string>> _zoneLabels = [];
 
     private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
     private readonly Counter _utterances, _speechSeconds, _speechDecodeSeconds, _keywordHits, _speechSkipped;
-    private readonly Gauge _speechWaiting;
+    private readonly Gauge _speechWaiting, _zoneObjects;
+    private readonly Counter _lineCrossings;
     private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
     public PipelineMetrics(RunningCameras cameras)
@@ -55,6 +57,8 @@ public sealed class PipelineMetrics
         _keywordHits = f.CreateCounter("streamfusion_speech_keyword_hits_total", "watch-list phrases spotted in speech", camera);
         _speechSkipped = f.CreateCounter("streamfusion_speech_skipped_total", "work skipped over the speech budget: transcription (keywords still spotted) or whole utterances", [.. camera, "what"]);
         _speechWaiting = f.CreateGauge("streamfusion_speech_waiting_utterances", "utterances waiting for a decoder of the speech budget (speech.threads)");
+        _zoneObjects = f.CreateGauge("streamfusion_zone_objects", "objects inside a zone (scene rules), by label", [.. camera, "zone", "label"]);
+        _lineCrossings = f.CreateCounter("streamfusion_line_crossings_total", "objects that crossed a line (scene rules), by direction", [.. camera, "line", "direction"]);
         Registry.AddBeforeCollectCallback(Update);
         DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
     }
@@ -101,6 +105,7 @@ public sealed class PipelineMetrics
                 _speechSkipped.WithLabels(id, "transcription").IncTo(speech.TranscriptionSkipped);
                 _speechSkipped.WithLabels(id, "utterance").IncTo(speech.UtterancesSkipped);
             }
+            if (camera.Scene is { } scene) UpdateScene(id, scene, camera.Camera.Vision.Rules.Rules);
             foreach (var stage in StageLatencies.Stages)
             {
                 var histogram = camera.Latency[stage];
@@ -126,6 +131,22 @@ public sealed class PipelineMetrics
             _transcripts.WithLabels("read").IncTo(t.Received);
             _transcripts.WithLabels("malformed").IncTo(t.Malformed);
             _transcripts.WithLabels("unknown_camera").IncTo(t.UnknownCamera);
+        }
+    }
+
+    private void UpdateScene(string camera, StreamFusion.Vision.Scene.SceneFrame scene, StreamFusion.Vision.Scene.SceneRules rules)
+    {
+        foreach (var zone in scene.Zones)
+        {
+            // Every label the zone names, and any seen in it since, so an emptied zone reads 0 rather than its last count.
+            var labels = _zoneLabels.TryGetValue((camera, zone.Name), out var known) ? known : _zoneLabels[(camera, zone.Name)] = [.. rules.Zones.First(z => z.Name == zone.Name).Objects];
+            labels.UnionWith(zone.Occupants.Select(o => o.Label));
+            foreach (var label in labels) _zoneObjects.WithLabels(camera, zone.Name, label).Set(zone.Occupants.Count(o => o.Label == label));
+        }
+        foreach (var line in scene.Lines)
+        {
+            _lineCrossings.WithLabels(camera, line.Name, "in").IncTo(line.In);
+            _lineCrossings.WithLabels(camera, line.Name, "out").IncTo(line.Out);
         }
     }
 

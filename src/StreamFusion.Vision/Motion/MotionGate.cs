@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using StreamFusion.Vision.Scene.Geometry;
 
 namespace StreamFusion.Vision.Motion;
 
@@ -7,7 +8,8 @@ public enum GateDecision { Analyze, SkipRate, SkipStatic }
 /// <summary>
 /// Decides per frame whether inference is worth running: at most DetectFps frames per second, and only when a
 /// small grey thumbnail differs from the last analysed one (or MaxSkip seconds have passed). Comparing with the
-/// last analysed frame, not the previous one, lets slow changes accumulate until they count.
+/// last analysed frame, not the previous one, lets slow changes accumulate until they count. Pixels under motion masks
+/// are not compared: the fraction is of the unmasked area.
 /// </summary>
 public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
 {
@@ -16,6 +18,8 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
     private readonly Mat _grey = new();
     private readonly Mat _reference = new();
     private readonly Mat _difference = new();
+    private readonly Mat _unmasked = new(); // 255 where motion counts, at the thumbnail's size; empty without masks
+    private int _unmaskedPixels;
     private double _lastAnalyzed = double.NegativeInfinity;
 
     public long Analyzed { get; private set; }
@@ -36,6 +40,7 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
                 Cv2.Resize(frame, _thumbnail, new Size(ThumbnailWidth, thumbnailHeight), 0, 0, InterpolationFlags.Area);
                 Cv2.CvtColor(_thumbnail, _grey, ColorConversionCodes.BGR2GRAY);
             }
+            if (settings.Masks.Count > 0 && _unmasked.Size() != _grey.Size()) DrawMasks(_grey.Size());
             var moved = _reference.Empty() || _reference.Size() != _grey.Size() || ChangedFraction() >= settings.MinChangedFraction;
             if (!moved && pts - _lastAnalyzed < settings.MaxSkip)
             {
@@ -55,7 +60,18 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
     {
         Cv2.Absdiff(_grey, _reference, _difference);
         Cv2.Threshold(_difference, _difference, settings.PixelThreshold, 255, ThresholdTypes.Binary);
-        return Cv2.CountNonZero(_difference) / (double)(_difference.Rows * _difference.Cols);
+        if (_unmasked.Empty()) return Cv2.CountNonZero(_difference) / (double)(_difference.Rows * _difference.Cols);
+        Cv2.BitwiseAnd(_difference, _unmasked, _difference);
+        return _unmaskedPixels == 0 ? 0 : Cv2.CountNonZero(_difference) / (double)_unmaskedPixels;
+    }
+
+    private void DrawMasks(Size size)
+    {
+        _unmasked.Create(size, MatType.CV_8UC1);
+        _unmasked.SetTo(Scalar.All(255));
+        var polygons = settings.Masks.Select(m => m.Points.Select(p => new Point(p.X * size.Width, p.Y * size.Height)).ToArray()).ToArray();
+        Cv2.FillPoly(_unmasked, polygons, Scalar.All(0));
+        _unmaskedPixels = Cv2.CountNonZero(_unmasked);
     }
 
     public void Dispose()
@@ -64,5 +80,6 @@ public sealed unsafe class MotionGate(MotionSettings settings) : IDisposable
         _grey.Dispose();
         _reference.Dispose();
         _difference.Dispose();
+        _unmasked.Dispose();
     }
 }

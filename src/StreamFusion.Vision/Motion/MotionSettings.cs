@@ -1,3 +1,5 @@
+using StreamFusion.Vision.Scene.Geometry;
+
 namespace StreamFusion.Vision.Motion;
 
 /// <summary>When to run the detector on a frame.</summary>
@@ -10,4 +12,7 @@ public sealed record MotionSettings(double DetectFps = 0, bool MotionGating = tr
     double MinChangedFraction = 0.002, double MaxSkip = 2.0)
 {
     public static readonly MotionSettings EveryFrame = new(MotionGating: false);
+
+    /// <summary>Areas whose changes are not motion (a clock overlay, a swaying tree), from the scene rules' motion masks.</summary>
+    public IReadOnlyList<Polygon> Masks { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using StreamFusion.Vision.Scene;
 using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Vision.Stage;
@@ -13,4 +14,7 @@ public sealed record FrameAnalysis(long FrameIndex, double Pts, int Width, int H
     /// It keeps windows' objects and the fusion stage's clock moving without running the detector.
     /// </summary>
     public bool Carried { get; init; }
+
+    /// <summary>What the scene rules made of this frame; null without zones or lines.</summary>
+    public SceneFrame? Scene { get; init; }
 }

@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Logging;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
+using StreamFusion.Vision.Scene;
 using StreamFusion.Inference;
 using StreamFusion.Vision.Tracking;
 
 namespace StreamFusion.Vision.Stage;
 
 /// <summary>
-/// Per frame: gate (rate, motion, the process's budget) → detect → embed (optional) → track. Gating and tracking go
-/// in frame order; detection may run on several frames at once, one <see cref="Detectors"/> each, as many as the
+/// Per frame: gate (rate, motion, the process's budget) → detect → embed (optional) → object masks → track → scene
+/// rules. Gating, tracking and the rules go in frame order; detection may run on several frames at once, one <see cref="Detectors"/> each, as many as the
 /// shared session runs in parallel. Models are loaded once.
 /// </summary>
 public sealed class VisionAnalyzer : IDisposable
@@ -20,6 +21,8 @@ public sealed class VisionAnalyzer : IDisposable
     private readonly MotionGate _gate;
     private readonly ObjectTracker _tracker;
     private readonly DetectionBudget? _budget;
+    private readonly ObjectMask _mask;
+    private readonly SceneAnalyzer? _scene;
     private readonly string _camera;
     private IReadOnlyList<TrackedObject> _lastObjects = [];
 
@@ -27,8 +30,11 @@ public sealed class VisionAnalyzer : IDisposable
     {
         _detectors = detectors;
         (_budget, _camera) = (budget, camera);
-        _gate = new MotionGate(settings.Motion);
+        var rules = settings.Rules;
+        _gate = new MotionGate(settings.Motion with { Masks = [.. settings.Motion.Masks, .. rules.MotionMasks.Select(m => m.Area)] });
         _tracker = new ObjectTracker(settings.Tracker);
+        _mask = new ObjectMask(rules);
+        _scene = rules.FollowsObjects ? new SceneAnalyzer(rules) : null;
     }
 
     public string Provider => _detectors[0].Detector.Provider;
@@ -73,9 +79,9 @@ public sealed class VisionAnalyzer : IDisposable
     /// <summary>In frame order: a detected frame's objects through the tracker.</summary>
     public FrameAnalysis Track(List<DetectedObject> detections, double pts, long frameIndex, int width, int height)
     {
-        var (objects, events) = _tracker.Update(detections, pts);
+        var (objects, events) = _tracker.Update(_mask.Filter(detections, width, height), pts);
         _lastObjects = objects;
-        return new FrameAnalysis(frameIndex, pts, width, height, objects, events);
+        return new FrameAnalysis(frameIndex, pts, width, height, objects, events) { Scene = _scene?.Update(pts, objects, width, height, analysed: true) };
     }
 
     /// <summary>One frame start to end on the caller's thread; null when the gate or budget skipped it.</summary>
@@ -84,10 +90,10 @@ public sealed class VisionAnalyzer : IDisposable
 
     /// <summary>In frame order, for a frame not detected: the last analysis' objects at this frame's time.</summary>
     public FrameAnalysis Carry(double pts, long frameIndex, int width, int height) =>
-        new(frameIndex, pts, width, height, _lastObjects, []) { Carried = true };
+        new(frameIndex, pts, width, height, _lastObjects, []) { Carried = true, Scene = _scene?.Update(pts, _lastObjects, width, height, analysed: false) };
 
     public FrameAnalysis Finish(double pts, int width, int height) =>
-        new(-1, pts, width, height, [], _tracker.Flush()) { EndOfStream = true };
+        new(-1, pts, width, height, [], _tracker.Flush()) { EndOfStream = true, Scene = _scene?.Finish(pts) };
 
     public void Dispose()
     {

@@ -1,0 +1,44 @@
+using System.Numerics;
+
+namespace StreamFusion.Vision.Scene;
+
+/// <summary>
+/// Counts one line's crossings. Per track it keeps the last anchor that was clearly off the line (farther than the
+/// hysteresis); the straight move from there to the next such anchor crosses the line or not. So touching the line
+/// counts nothing, crossing back counts the other way, and a track lost mid-crossing counts nothing.
+/// </summary>
+internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
+{
+    private const double ForgetAfter = 30;
+    private readonly Dictionary<int, (Vector2 Point, double Seen)> _last = [];
+
+    public long In { get; private set; }
+    public long Out { get; private set; }
+    public LineState State => new(rule.Name, In, Out);
+
+    public void Update(double pts, IReadOnlyList<SceneObject> objects, List<SceneEvent> events)
+    {
+        foreach (var o in objects)
+        {
+            if (!SceneObject.Counts(rule.Objects, o.Label)) continue;
+            var point = o.AnchorAt(rule.Anchor ?? anchor);
+            if (rule.Path.Distance(point) <= rule.Hysteresis)
+            {
+                if (_last.TryGetValue(o.Track, out var on)) _last[o.Track] = on with { Seen = pts };
+                continue;
+            }
+            if (_last.TryGetValue(o.Track, out var last))
+            {
+                var net = rule.Path.Crossings(last.Point, point);
+                for (var i = 0; i < Math.Abs(net); i++)
+                {
+                    if (net > 0) In++;
+                    else Out++;
+                    events.Add(new SceneEvent(SceneEventKinds.Cross, rule.Name, o.Track, o.Label, pts) { Direction = net > 0 ? "in" : "out" });
+                }
+            }
+            _last[o.Track] = (point, pts);
+        }
+        foreach (var gone in _last.Where(t => pts - t.Value.Seen > ForgetAfter).Select(t => t.Key).ToList()) _last.Remove(gone);
+    }
+}
