@@ -149,7 +149,9 @@ public sealed class WindowFuser
     {
         var end = _nextToEmit * _settings.WindowSeconds;
         var closing = _incidents.Next(end, 0, []);
-        return closing is null ? [] : [Build(new Window(_nextToEmit), 0, "none", [], closing)];
+        if (closing is null) return [];
+        var scene = _scene.HasRules ? _scene.Score(_sceneBefore, []) : null; // the scene as it was left
+        return [Build(new Window(_nextToEmit), 0, "none", [], closing) with { Zones = scene?.Zones, Lines = scene?.Lines }];
     }
 
     /// <param name="correction">a correction re-scores the window but leaves the incident lifecycle as it was</param>

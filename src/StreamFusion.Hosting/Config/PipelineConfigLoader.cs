@@ -55,6 +55,13 @@ public static partial class PipelineConfigLoader
             var decode = ReadDecode(camera.Section("decode"), decodeDefaults);
             var queues = ReadQueues(camera.Section("queues"), queueDefaults);
             var vision = VisionConfigReader.Read(camera.Section("vision"), visionDefaults) with { Rules = RulesConfigReader.ReadFrom(camera, "rules", rulesDefaults) };
+            if (!vision.Rules.Rules.IsEmpty && !vision.Enabled)
+            {
+                // Zones and lines follow detections: rules turn vision on, unless it was turned off on purpose.
+                if ((camera.Section("vision") ?? root.Section("vision")) is { } visionSection && visionSection.Has("enabled"))
+                    visionSection.Error(null, "enabled", "scene rules need vision (detections to follow): remove the rules or turn vision on");
+                vision = vision with { Enabled = true };
+            }
             var audio = AudioConfigReader.Read(camera.Section("audio"), audioDefaults);
             var transcript = camera.String("transcript");
             var reconnect = ReadReconnect(camera.Section("reconnect"), reconnectDefaults);
