@@ -23,7 +23,8 @@ public sealed record KafkaBenchOptions(KafkaConnection Connection, string Topic,
 /// <param name="LiveSeconds">length of the real-time run for latency (0 skips it)</param>
 /// <param name="Loops">the whole pipeline replays the footage this many times back to back</param>
 /// <param name="Rounds">rounds of inference limits then whole pipeline</param>
-public sealed record PipelineBenchOptions(string File, int Frames, int Threads, bool Json, bool NoBaseline, double LiveSeconds, int Loops, int Rounds);
+/// <param name="Rules">scene rules: each round also runs the pipeline with them, for their cost side by side</param>
+public sealed record PipelineBenchOptions(string File, int Frames, int Threads, bool Json, bool NoBaseline, double LiveSeconds, int Loops, int Rounds, string? Rules = null);
 
 /// <param name="WhisperModel">a ggml model for the whisper rows; null: whisper.cpp's test model from the assets (random weights: speed only)</param>
 /// <param name="Repeat">passes over each corpus per engine; the median is reported</param>

@@ -28,7 +28,7 @@ public static partial class PipelineBench
     private sealed record Result(string Name, double Fps, double? RecordsPerSecond = null, double? CpuPercent = null, double? PeakRssMb = null);
 
     /// <summary>One round: the decode and inference limits, then the whole pipeline right after them.</summary>
-    private sealed record Round(VisionBench.Run SideBySide, VisionBench.Run? Split, Result Pipeline, double DecodeFps)
+    private sealed record Round(VisionBench.Run SideBySide, VisionBench.Run? Split, Result Pipeline, double DecodeFps, Result? WithRules)
     {
         private double InferenceLimit => Math.Max(SideBySide.Fps, Split?.Fps ?? 0);
         public double OverLimit => Pipeline.Fps / Math.Min(DecodeFps, InferenceLimit);
@@ -46,6 +46,8 @@ public static partial class PipelineBench
         if (!options.NoBaseline && PythonBaseline.MissingPackages(BaselineModules) is { Count: > 0 } missing)
             throw new BenchPrerequisiteException($"bench pipeline: the Python baseline needs {string.Join(", ", missing)}: {PythonBaseline.InstallCommand(missing)} (or --no-baseline)");
         var path = await assets.ResolveUriAsync(options.File, cancellation);
+        var rules = options.Rules is { } rulesFile ? Path.GetFullPath(rulesFile) : null;
+        var sceneRules = rules is null ? null : RulesConfigReader.Load(rules).Rules; // bad rules stop the bench before it starts
         var threadCount = options.Threads;
         var vision = await new VisionConfig { Enabled = true, Device = InferenceDevice.Cpu, Threads = threadCount }.ResolveAsync(assets, cancellation);
         using var broker = new EmbeddedBroker();
@@ -67,7 +69,9 @@ public static partial class PipelineBench
             var decode = DecodeBench.ShimToBgr(path, new MediaSourceOptions { Audio = false, Subtitles = false });
             var sideBySide = VisionBench.InferenceOnly(path, count, vision, runs);
             var split = runs > 1 ? VisionBench.InferenceOnly(path, count, vision with { Onnx = vision.Onnx with { IntraOpThreads = Environment.ProcessorCount } }, runs: 1) : null;
-            rounds.Add(new Round(sideBySide, split, WholePipeline(workspace, footage, broker.BootstrapServers, threadCount), decode.Fps));
+            var plain = WholePipeline(workspace, footage, broker.BootstrapServers, threadCount);
+            var withRules = rules is null ? null : WholePipeline(workspace, footage, broker.BootstrapServers, threadCount, rules);
+            rounds.Add(new Round(sideBySide, split, plain, decode.Fps, withRules));
         }
         var mfccRealTime = MfccRealTimeFactor(path, await assets.ResolveUriAsync("asset:media/jfk.wav", cancellation));
         var baseline = options.NoBaseline ? null : Baseline(path, vision.Detector.ModelPath, broker.BootstrapServers);
@@ -89,7 +93,17 @@ public static partial class PipelineBench
             ["pipeline / decode and inference on the same cores"] = [.. rounds.Select(r => r.OverSharedCores)],
         };
         if (baseline is not null) ratios["pipeline / python baseline"] = [.. rounds.Select(r => r.Pipeline.Fps / baseline.Fps)];
-        Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, options.Json);
+        string? rulesAlone = null;
+        if (sceneRules is not null)
+        {
+            var rulesRun = VisionBench.MedianBy(rounds, r => r.WithRules!.Fps).WithRules!;
+            results.Add(rulesRun with { Name = $"whole pipeline with {sceneRules.Zones.Count} zones and {sceneRules.Lines.Count} lines" });
+            ratios["pipeline with scene rules / without"] = [.. rounds.Select(r => r.WithRules!.Fps / r.Pipeline.Fps)];
+            var microseconds = SceneRulesBench.MicrosecondsPerFrame(sceneRules);
+            rulesAlone = string.Create(CultureInfo.InvariantCulture,
+                $"scene rules alone: {microseconds:F1} µs per frame with 20 objects, {100 * microseconds / 1e6 * pipeline.Fps:F3} % of the pipeline's time per frame");
+        }
+        Print(Path.GetFileName(path), results, mfccRealTime, ratios, live, options.Json, rulesAlone);
     }
 
     /// <summary>The streamfusion program these benchmarks run in (its `bench` verbs): the pipeline runs are its `run` verb.</summary>
@@ -107,9 +121,9 @@ public static partial class PipelineBench
     /// `streamfusion run` as its own process, detecting every frame of the footage; CPU and peak RSS read from /proc
     /// while it runs.
     /// </summary>
-    private static Result WholePipeline(BenchWorkspace workspace, string footage, string bootstrap, int threads)
+    private static Result WholePipeline(BenchWorkspace workspace, string footage, string bootstrap, int threads, string? rules = null)
     {
-        var config = BenchConfig(workspace.NewRunFolder(), footage, bootstrap, threads, pace: "fast");
+        var config = BenchConfig(workspace.NewRunFolder(), footage, bootstrap, threads, pace: "fast", rules);
         var (stdout, cpuPercent, peakRss) = RunMeasured(Environment.ProcessPath!, [StreamFusionCli, "run", config]);
         var summary = Summary().Match(stdout);
         var published = Published().Match(stdout);
@@ -159,7 +173,7 @@ public static partial class PipelineBench
     }
 
     /// <summary>One camera on the footage; vision on every frame the pace delivers, audio, Kafka to the bench broker.</summary>
-    private static string BenchConfig(string folder, string path, string bootstrap, int threads, string pace)
+    private static string BenchConfig(string folder, string path, string bootstrap, int threads, string pace, string? rules = null)
     {
         var config = Path.Combine(folder, "bench.yaml");
         File.WriteAllText(config, string.Join('\n',
@@ -169,7 +183,7 @@ public static partial class PipelineBench
             pace == "fast" ? "queues: { policy: wait }" : "queues: { capacity: 2, policy: drop-oldest }",
             $"kafka: {{ bootstrap_servers: \"{bootstrap}\", spool: {{ dir: \"{Path.Combine(folder, "spool")}\" }} }}",
             "cameras:",
-            $"  - {{ id: bench, uri: \"{path}\", pace: {pace} }}"));
+            $"  - {{ id: bench, uri: \"{path}\", pace: {pace}{(rules is null ? "" : $", rules: \"{rules}\"")} }}"));
         return config;
     }
 
@@ -224,7 +238,7 @@ public static partial class PipelineBench
     }
 
     private static void Print(string file, List<Result> results, double mfccRealTime, Dictionary<string, double[]> ratios,
-        (double P50, double P95, double P99)? live, bool json)
+        (double P50, double P95, double P99)? live, bool json, string? rulesAlone)
     {
         if (json)
         {
@@ -235,6 +249,7 @@ public static partial class PipelineBench
                 runs = results.Select(r => new { name = r.Name, fps = Math.Round(r.Fps, 1), records_per_second = r.RecordsPerSecond, cpu_percent = r.CpuPercent, peak_rss_mb = r.PeakRssMb }),
                 ratios = ratios.ToDictionary(r => r.Key, r => Math.Round(Median(r.Value), 3)),
                 ratio_rounds = ratios.ToDictionary(r => r.Key, r => r.Value.Select(v => Math.Round(v, 3))),
+                scene_rules_alone = rulesAlone,
             }));
             return;
         }
@@ -244,6 +259,7 @@ public static partial class PipelineBench
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Name,-60} {r.Fps,9:F1} {Cell(r.RecordsPerSecond, "F1"),10} {Cell(r.CpuPercent, "F0"),7} {Cell(r.PeakRssMb, "F0"),12}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MFCC alone: {mfccRealTime:F0}x real time (one thread)"));
+        if (rulesAlone is not null) Console.Out.WriteLine(rulesAlone);
         foreach (var (name, values) in ratios)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {Median(values):F2}x{(values.Length > 1 ? $" (median of {values.Length} rounds: {string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))})" : "")}"));

@@ -100,13 +100,14 @@ public static class BenchCommand
         var liveSeconds = new Option<double>("--live-seconds") { Description = "length of the real-time run for latency (0 skips it)", DefaultValueFactory = _ => 60 };
         var loops = new Option<int>("--loops") { Description = "the whole pipeline replays the footage this many times back to back, so start-up is a small part of the run", DefaultValueFactory = _ => 3 };
         var rounds = new Option<int>("--rounds") { Description = "rounds of inference limits then whole pipeline; medians are reported, ratios with every round's", DefaultValueFactory = _ => 3 };
+        var rules = new Option<string?>("--rules") { Description = "scene rules (e.g. tests/bench/scene_rules_10x10.yaml): every round also runs the pipeline with them, for their cost side by side" };
         var command = new Command("pipeline", "The whole pipeline against the decode and inference limits and a Python baseline, in one run")
         {
-            file, frames, threads, json, noBaseline, liveSeconds, loops, rounds,
+            file, frames, threads, json, noBaseline, liveSeconds, loops, rounds, rules,
         };
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(PipelineBench.RunAsync(
             new PipelineBenchOptions(parse.GetValue(file)!, parse.GetValue(frames), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(noBaseline),
-                parse.GetValue(liveSeconds), parse.GetValue(loops), parse.GetValue(rounds)),
+                parse.GetValue(liveSeconds), parse.GetValue(loops), parse.GetValue(rounds), parse.GetValue(rules)),
             globals.Locator(parse), cancellation))));
         return command;
     }

@@ -17,7 +17,7 @@ public static class RunCommand
         var speech = new SpeechOptions();
         var command = new Command("run", "Run the pipeline described by a config file") { file, check, kafka, metrics };
         speech.AddTo(command);
-        command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
+        command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(kafka) is { Length: > 0 } bootstrap)
@@ -26,6 +26,9 @@ public static class RunCommand
             config = config with { Cameras = [.. config.Cameras.Select(camera => speech.Apply(parse, camera, config.Fusion.Keywords))] };
             if (parse.GetValue(check))
             {
+                var assets = globals.Locator(parse, config.AssetDirectory);
+                foreach (var camera in config.Cameras.Where(c => c.Vision.Rules.Labels.Count > 0)) // the labels the rules name, against the detector's
+                    camera.Vision.Rules.CheckLabels(StreamFusion.Vision.Detection.LabelMap.Load(await assets.ResolveUriAsync(camera.Vision.Labels, cancellation)));
                 Console.Out.WriteLine($"{config.SourceFile}: ok ({config.Cameras.Count} camera(s))");
                 return ExitCodes.Ok;
             }

@@ -9,8 +9,7 @@ namespace StreamFusion.Vision.Scene;
 /// </summary>
 internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
 {
-    private const double ForgetAfter = 30;
-    private readonly Dictionary<int, (Vector2 Point, double Seen)> _last = [];
+    private readonly TrackMemory<Vector2> _lastOffLine = new();
 
     public long In { get; private set; }
     public long Out { get; private set; }
@@ -24,12 +23,12 @@ internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
             var point = o.AnchorAt(rule.Anchor ?? anchor);
             if (rule.Path.Distance(point) <= rule.Hysteresis)
             {
-                if (_last.TryGetValue(o.Track, out var on)) _last[o.Track] = on with { Seen = pts };
+                _lastOffLine.Seen(o.Track, pts);
                 continue;
             }
-            if (_last.TryGetValue(o.Track, out var last))
+            if (_lastOffLine.TryGet(o.Track, out var last))
             {
-                var net = rule.Path.Crossings(last.Point, point);
+                var net = rule.Path.Crossings(last, point);
                 for (var i = 0; i < Math.Abs(net); i++)
                 {
                     if (net > 0) In++;
@@ -37,8 +36,8 @@ internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
                     events.Add(new SceneEvent(SceneEventKinds.Cross, rule.Name, o.Track, o.Label, pts) { Direction = net > 0 ? "in" : "out" });
                 }
             }
-            _last[o.Track] = (point, pts);
+            _lastOffLine.Set(o.Track, point, pts);
         }
-        foreach (var gone in _last.Where(t => pts - t.Value.Seen > ForgetAfter).Select(t => t.Key).ToList()) _last.Remove(gone);
+        _lastOffLine.Sweep(pts);
     }
 }

@@ -14,8 +14,7 @@ public sealed class SceneAnalyzer
     private readonly StationaryWatch _stationary;
     private readonly ZoneMonitor[] _zones;
     private readonly LineCounter[] _lines;
-    private readonly Dictionary<int, (double First, double Last)> _seen = [];
-    private const double ForgetAfter = 30;
+    private readonly TrackMemory<double> _firstSeen = new();
 
     public SceneAnalyzer(SceneRules rules)
     {
@@ -27,9 +26,14 @@ public sealed class SceneAnalyzer
     /// <param name="analysed">false for a frame the motion gate skipped (its objects are the last analysis')</param>
     public SceneFrame Update(double pts, IReadOnlyList<TrackedObject> objects, int width, int height, bool analysed)
     {
-        foreach (var o in objects) _seen[o.TrackId] = (_seen.TryGetValue(o.TrackId, out var seen) ? seen.First : pts, pts);
-        foreach (var gone in _seen.Where(t => pts - t.Value.Last > ForgetAfter).Select(t => t.Key).ToList()) _seen.Remove(gone);
-        var scene = objects.Select(o => new SceneObject(o.TrackId, o.Detection.Label, o.Detection.Score, o.Detection.Box.Normalize(width, height), _seen[o.TrackId].First)).ToList();
+        var scene = new List<SceneObject>(objects.Count);
+        foreach (var o in objects)
+        {
+            var first = _firstSeen.TryGet(o.TrackId, out var since) ? since : pts;
+            _firstSeen.Set(o.TrackId, first, pts);
+            scene.Add(new SceneObject(o.TrackId, o.Detection.Label, o.Detection.Score, o.Detection.Box.Normalize(width, height), first));
+        }
+        _firstSeen.Sweep(pts);
         var events = new List<SceneEvent>();
         if (analysed) _stationary.Update(pts, scene);
         foreach (var zone in _zones) zone.Update(pts, scene, analysed, _stationary.Stationary, events);

@@ -8,8 +8,7 @@ namespace StreamFusion.Vision.Scene;
 /// </summary>
 internal sealed class StationaryWatch(SceneRules rules)
 {
-    private const double ForgetAfter = 30;
-    private readonly Dictionary<int, (Vector2 RestingAt, double Since, double Seen)> _tracks = [];
+    private readonly TrackMemory<(Vector2 RestingAt, double Since)> _tracks = new();
     private readonly HashSet<int> _stationary = [];
 
     public IReadOnlySet<int> Stationary => _stationary;
@@ -20,19 +19,15 @@ internal sealed class StationaryWatch(SceneRules rules)
         {
             var anchor = o.AnchorAt(rules.Anchor);
             var radius = (float)(rules.StationaryRadius * o.Box.Height);
-            if (!_tracks.TryGetValue(o.Track, out var track) || Vector2.Distance(track.RestingAt, anchor) > radius)
+            if (!_tracks.TryGet(o.Track, out var track) || Vector2.Distance(track.RestingAt, anchor) > radius)
             {
-                _tracks[o.Track] = (anchor, pts, pts);
+                _tracks.Set(o.Track, (anchor, pts), pts);
                 _stationary.Remove(o.Track);
                 continue;
             }
-            _tracks[o.Track] = track with { Seen = pts };
+            _tracks.Seen(o.Track, pts);
             if (pts - track.Since >= rules.StationaryAfter) _stationary.Add(o.Track);
         }
-        foreach (var gone in _tracks.Where(t => pts - t.Value.Seen > ForgetAfter).Select(t => t.Key).ToList())
-        {
-            _tracks.Remove(gone);
-            _stationary.Remove(gone);
-        }
+        _tracks.Sweep(pts, gone => _stationary.Remove(gone));
     }
 }

@@ -36,10 +36,11 @@ internal sealed class ZoneMonitor(ZoneRule rule, AnchorPoint anchor)
     public void Update(double pts, IReadOnlyList<SceneObject> objects, bool analysed, IReadOnlySet<int> stationary, List<SceneEvent> events)
     {
         // Whoever was gone past the grace has left, even if seen again now (then it enters anew).
-        foreach (var gone in _members.Where(m => m.Entered && pts - m.LastInside > rule.ExitGrace).ToList())
+        for (var i = 0; i < _members.Count; i++)
         {
-            Leave(gone, pts, events);
-            _members.Remove(gone);
+            if (!_members[i].Entered || pts - _members[i].LastInside <= rule.ExitGrace) continue;
+            Leave(_members[i], pts, events);
+            _members.RemoveAt(i--);
         }
         foreach (var member in _members.Where(m => m.Tracks.Count > 1))
         {

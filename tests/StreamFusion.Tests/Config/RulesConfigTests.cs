@@ -164,6 +164,11 @@ public class RulesConfigTests
         Assert.Contains("zones[0].objects: 'persn' is not a label of the detector", line);
         Assert.DoesNotContain("opened", result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);
+        var pipeline = temp.File("pipeline.yaml");
+        File.WriteAllText(pipeline, $"cameras:\n  - {{ id: a, uri: {TestAssets.Media("vtest_480x360.avi")}, rules: rules.yaml }}\n");
+        var check = Processes.Cli("run", pipeline, "--check");
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains($"{rules}:4:", check.Stderr); // --check looks at the labels too
 
         File.WriteAllText(rules, "lines:\n  - { name: gate, points: [[0.5, 0.5]] }\n");
         var draw = Processes.Cli("draw", TestAssets.Media("vtest_480x360.avi"), "--rules", rules, "--out", temp.File("x.png"));
