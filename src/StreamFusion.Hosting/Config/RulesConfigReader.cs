@@ -73,7 +73,7 @@ public static partial class RulesConfigReader
             Loitering = zone.Duration("loitering", TimeSpan.FromSeconds(defaults.Loitering)).TotalSeconds,
             MaxObjects = zone.Int("max_objects", defaults.MaxObjects, 0, 100_000),
             Weight = zone.Number("weight", defaults.Weight, 0, 1),
-            Anchor = zone.Has("anchor") ? zone.Choice("anchor", AnchorPoint.BottomCenter, AnchorPoints.TryParse, AnchorPoints.Names) : null,
+            Anchor = OwnAnchor(zone),
         };
         zone.RejectUnknownKeys();
         return name is null || points is null ? null : rule;
@@ -89,7 +89,7 @@ public static partial class RulesConfigReader
             Objects = Objects(line, labels),
             Hysteresis = line.Number("hysteresis", defaults.Hysteresis, 0, 0.5),
             Weight = line.Number("weight", defaults.Weight, 0, 1),
-            Anchor = line.Has("anchor") ? line.Choice("anchor", AnchorPoint.BottomCenter, AnchorPoints.TryParse, AnchorPoints.Names) : null,
+            Anchor = OwnAnchor(line),
         };
         line.RejectUnknownKeys();
         return name is null || points is null ? null : rule;
@@ -106,6 +106,10 @@ public static partial class RulesConfigReader
         mask.RejectUnknownKeys();
         return name is null || points is null ? null : new MaskRule(name, kind, new Polygon(Vectors(points))) { Objects = objects };
     }
+
+    /// <summary>A zone's or line's own anchor; null: the rules' anchor.</summary>
+    private static AnchorPoint? OwnAnchor(YamlSection rule) =>
+        rule.Has("anchor") ? rule.Choice("anchor", AnchorPoint.BottomCenter, AnchorPoints.TryParse, AnchorPoints.Names) : null;
 
     private static string? Name(YamlSection rule, HashSet<string> names)
     {

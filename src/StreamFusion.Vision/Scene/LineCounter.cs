@@ -11,9 +11,9 @@ internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
 {
     private readonly TrackMemory<Vector2> _lastOffLine = new();
 
-    public long In { get; private set; }
-    public long Out { get; private set; }
-    public LineState State => new(rule.Name, In, Out);
+    private long _in, _out;
+
+    public LineState State => new(rule.Name, _in, _out);
 
     public void Update(double pts, IReadOnlyList<SceneObject> objects, List<SceneEvent> events)
     {
@@ -31,8 +31,8 @@ internal sealed class LineCounter(LineRule rule, AnchorPoint anchor)
                 var net = rule.Path.Crossings(last, point);
                 for (var i = 0; i < Math.Abs(net); i++)
                 {
-                    if (net > 0) In++;
-                    else Out++;
+                    if (net > 0) _in++;
+                    else _out++;
                     events.Add(new SceneEvent(SceneEventKinds.Cross, rule.Name, o.Track, o.Label, pts) { Direction = net > 0 ? "in" : "out" });
                 }
             }

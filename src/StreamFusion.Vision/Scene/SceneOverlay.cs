@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using StreamFusion.Vision.Scene.Geometry;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Vision.Scene;

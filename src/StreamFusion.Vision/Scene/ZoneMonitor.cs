@@ -31,8 +31,6 @@ internal sealed class ZoneMonitor(ZoneRule rule, AnchorPoint anchor)
     private readonly List<Member> _members = []; // in arrival order, so events come out the same on every replay
     private bool _crowded;
 
-    public string Name => rule.Name;
-
     public void Update(double pts, IReadOnlyList<SceneObject> objects, bool analysed, IReadOnlySet<int> stationary, List<SceneEvent> events)
     {
         // Whoever was gone past the grace has left, even if seen again now (then it enters anew).
