@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
+using StreamFusion.Audio.Sounds;
 using StreamFusion.Audio.Vad;
+using StreamFusion.Inference;
 using StreamFusion.Media;
 using StreamFusion.Media.Items;
 
@@ -24,6 +26,10 @@ public sealed class AudioAnalyzer : IDisposable
     private readonly AudioDenoiser? _denoiser;
     private readonly UtteranceCutter? _cutter;
     private readonly List<SpeechClip> _clips = []; // cut, waiting for the next window to carry them
+    private readonly SoundListener? _sounds;
+    private readonly SoundTagger? _tagger;
+    private readonly List<SoundEvent> _soundsEnded = [];
+    private readonly List<SoundTagging> _tags = [];
     private readonly float[] _cepstra;
     private readonly double[] _previousLogMel;
     private readonly int _highBandFirstBin;
@@ -36,7 +42,8 @@ public sealed class AudioAnalyzer : IDisposable
     private long _completedBefore = long.MinValue; // every window with a lower index has been returned
 
     /// <param name="vad">null skips voice activity (MFCC and events only)</param>
-    public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad)
+    /// <param name="tagger">the sound tagger, for <see cref="AudioSettings.Sounds"/></param>
+    public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad, SoundTagger? tagger = null)
     {
         _settings = settings;
         _mfcc = new MfccExtractor(settings.Mfcc);
@@ -47,7 +54,13 @@ public sealed class AudioAnalyzer : IDisposable
         _highBandFirstBin = settings.Mfcc.FirstMelBinAbove(2000);
         _denoiser = settings.Denoise.Enabled ? new AudioDenoiser(settings.Denoise, settings.Mfcc.SampleRate) : null;
         _cutter = settings.CutUtterances && vad is not null ? new UtteranceCutter(settings.Mfcc.SampleRate) : null;
+        _tagger = tagger;
+        if (settings.Sounds is { } sounds && tagger is not null)
+            _sounds = new SoundListener(sounds, tagger, AudioSetLabels.Load(sounds.LabelsPath), settings.Mfcc.SampleRate);
     }
+
+    /// <summary>The sound tagger's work so far: windows tagged, and windows too quiet to tag.</summary>
+    public (long Tagged, long Quiet) SoundWindows => _sounds is null ? (0, 0) : (_sounds.Tagged, _sounds.Quiet);
 
     public string VadName => _vad?.Name ?? "none";
     public int SampleRate => _settings.Mfcc.SampleRate;
@@ -55,7 +68,8 @@ public sealed class AudioAnalyzer : IDisposable
     /// <summary>Called with every MFCC frame (pts, cepstra); the span is only valid during the call.</summary>
     public Action<double, ReadOnlySpan<float>>? OnMfccFrame { get; set; }
 
-    public static AudioAnalyzer Load(AudioSettings settings, ILogger? logger = null)
+    /// <param name="sessions">where the sound tagger's session is shared with the process's other cameras</param>
+    public static AudioAnalyzer Load(AudioSettings settings, ILogger? logger = null, SharedSessions? sessions = null)
     {
         IVoiceActivityDetector vad;
         if (settings.VadModelPath is { } path) vad = SileroVad.Load(path, settings.Onnx, logger);
@@ -64,7 +78,18 @@ public sealed class AudioAnalyzer : IDisposable
             logger?.LogWarning("no VAD model; using the energy fallback (louder-than-background, not voice)");
             vad = new EnergyVad();
         }
-        return new AudioAnalyzer(settings, vad);
+        SoundTagger? tagger = null;
+        try
+        {
+            tagger = settings.Sounds is { } sounds ? SoundTagger.Load(sounds.ModelPath, settings.Onnx, logger, sessions) : null;
+            return new AudioAnalyzer(settings, vad, tagger);
+        }
+        catch
+        {
+            vad.Dispose();
+            tagger?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Adds mono samples at the analysis rate starting at <paramref name="pts"/>; returns windows completed.</summary>
@@ -91,6 +116,7 @@ public sealed class AudioAnalyzer : IDisposable
         }
         Append(samples);
         RunVad(completed);
+        if (_sounds is not null) _tags.AddRange(_sounds.Push(samples, pts, _soundsEnded));
         var length = _settings.Mfcc.FrameLength;
         var shift = _settings.Mfcc.FrameShift;
         while (_mfccAt + length <= _count)
@@ -170,6 +196,7 @@ public sealed class AudioAnalyzer : IDisposable
         var last = _windows.Count > 0 ? _windows.Values.Last() : Window(end - 1e-6);
         foreach (var e in _events.Finish(end)) last.Events.Add(e);
         if (segment is not null) last.Speech.Add(segment);
+        _sounds?.Finish(_soundsEnded);
         CompleteBefore(double.PositiveInfinity, completed);
         return completed;
     }
@@ -189,10 +216,25 @@ public sealed class AudioAnalyzer : IDisposable
         {
             var (index, window) = _windows.First();
             if ((index + 1) * _settings.WindowSeconds > pts + 1e-9) break;
-            completed.Add(window.Build() with { Utterances = TakeClips(), SpeechSettledBefore = _cutter?.SettledBefore ?? double.PositiveInfinity });
+            var end = (index + 1) * _settings.WindowSeconds;
+            completed.Add(window.Build() with
+            {
+                Utterances = TakeClips(), SpeechSettledBefore = _cutter?.SettledBefore ?? double.PositiveInfinity,
+                Sounds = Take(_soundsEnded, e => e.End <= end + 1e-9 || double.IsPositiveInfinity(pts)),
+                Tags = Take(_tags, t => t.End <= end + 1e-9 || double.IsPositiveInfinity(pts)),
+            });
             _windows.Remove(index);
             _completedBefore = index + 1;
         }
+    }
+
+    /// <summary>What a window carries of a list: the items due by its end, removed from the list.</summary>
+    private static IReadOnlyList<T> Take<T>(List<T> items, Func<T, bool> due)
+    {
+        if (items.Count == 0) return [];
+        var taken = items.Where(due).ToList();
+        items.RemoveAll(i => taken.Contains(i));
+        return taken;
     }
 
     private IReadOnlyList<SpeechClip> TakeClips()
@@ -247,7 +289,11 @@ public sealed class AudioAnalyzer : IDisposable
         _bufferPts += consumed / (double)SampleRate;
     }
 
-    public void Dispose() => _vad?.Dispose();
+    public void Dispose()
+    {
+        _vad?.Dispose();
+        _tagger?.Dispose();
+    }
 
     private sealed class WindowAccumulator(double start, double end, int cepstra)
     {

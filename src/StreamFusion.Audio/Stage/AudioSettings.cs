@@ -1,6 +1,7 @@
 using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
+using StreamFusion.Audio.Sounds;
 using StreamFusion.Inference;
 
 namespace StreamFusion.Audio.Stage;
@@ -15,4 +16,6 @@ public sealed record AudioSettings(string? VadModelPath, OnnxSettings Onnx, doub
     public AudioDenoiseSettings Denoise { get; init; } = new();
     /// <summary>Cut the utterances voice activity finds out of the audio, for a speech recogniser (needs a VAD).</summary>
     public bool CutUtterances { get; init; }
+    /// <summary>The AudioSet sound tagger; null: off.</summary>
+    public SoundSettings? Sounds { get; init; }
 }

@@ -1,4 +1,5 @@
 using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Sounds;
 using StreamFusion.Audio.Vad;
 
 namespace StreamFusion.Audio.Stage;
@@ -20,4 +21,10 @@ public sealed record AudioWindow(
     /// still being heard began there. Infinite when utterances are not cut.
     /// </summary>
     public double SpeechSettledBefore { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Sound events (the tagger's) that ended since the last window; each may have started earlier.</summary>
+    public IReadOnlyList<SoundEvent> Sounds { get; init; } = [];
+
+    /// <summary>The tagger's windows that ended in this window: their top labels (and embeddings when asked for).</summary>
+    public IReadOnlyList<SoundTagging> Tags { get; init; } = [];
 }

@@ -63,7 +63,9 @@ public static class AudioCommands
         var json = new Option<bool>("--json") { Description = "one JSON object per window" };
         var window = new Option<double>("--window") { Description = "window length in seconds", DefaultValueFactory = _ => 1.0 };
         var vadModel = new Option<string?>("--vad-model") { Description = "Silero VAD model (default asset:models/silero_vad.onnx); 'none' for the energy fallback" };
-        var command = new Command("audio", "Per-window loudness, speech, MFCC statistics and acoustic events") { media, json, window, vadModel };
+        var sounds = new Option<bool>("--sounds") { Description = "tag sounds with the AudioSet model and print the sound events (gunshot, glass, scream, siren, …)" };
+        var labels = new Option<bool>("--labels") { Description = "with --sounds: also print each tagged window's top AudioSet labels (for tuning thresholds)" };
+        var command = new Command("audio", "Per-window loudness, speech, MFCC statistics, acoustic events and (--sounds) sound events") { media, json, window, vadModel, sounds, labels };
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, async () =>
         {
             if (parse.GetValue(window) is <= 0 or > 60) throw new ArgumentException("--window must be between 0 and 60 seconds");
@@ -71,12 +73,17 @@ public static class AudioCommands
             var path = await assets.ResolveUriAsync(parse.GetValue(media)!, cancellation);
             var vad = parse.GetValue(vadModel) ?? DefaultVadModel;
             var vadPath = vad == "none" ? null : await assets.ResolveUriAsync(vad, cancellation);
-            var settings = new AudioSettings(vadPath, new OnnxSettings { Device = InferenceDevice.Cpu }, parse.GetValue(window));
+            if (parse.GetValue(labels) && !parse.GetValue(sounds)) throw new ArgumentException("--labels needs --sounds");
+            var settings = new AudioSettings(vadPath, new OnnxSettings { Device = InferenceDevice.Cpu }, parse.GetValue(window))
+            {
+                Sounds = parse.GetValue(sounds) ? await new StreamFusion.Hosting.Config.SoundsConfig().ResolveAsync(assets, cancellation) : null,
+            };
             using var analyzer = AudioAnalyzer.Load(settings, globals.Logger);
             var windows = analyzer.AnalyseMedia(path, cancellation);
             foreach (var w in windows)
-                Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w));
-            globals.Logger.LogInformation("{Windows} windows, {Events} events, {Speech} speech segments (VAD: {Vad})", windows.Count, windows.Sum(w => w.Events.Count), windows.Sum(w => w.Speech.Count), analyzer.VadName);
+                Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w, parse.GetValue(labels)));
+            globals.Logger.LogInformation("{Windows} windows, {Events} events, {Speech} speech segments (VAD: {Vad}){Sounds}", windows.Count, windows.Sum(w => w.Events.Count),
+                windows.Sum(w => w.Speech.Count), analyzer.VadName, settings.Sounds is null ? "" : $", {windows.Sum(w => w.Sounds.Count)} sound events ({analyzer.SoundWindows.Tagged} windows tagged, {analyzer.SoundWindows.Quiet} too quiet)");
             return ExitCodes.Ok;
         }));
         return command;
@@ -124,12 +131,18 @@ public static class AudioCommands
         mfcc_std = w.MfccStd.Select(v => Math.Round(v, 3)),
         events = w.Events.Select(e => new { kind = e.Kind, start = Math.Round(e.Start, 3), end = Math.Round(e.End, 3), score = Math.Round(e.Score, 3), peak_db = Math.Round(e.PeakDb, 1) }),
         speech_segments = w.Speech.Select(s => new { start = Math.Round(s.Start, 3), end = Math.Round(s.End, 3) }),
+        sounds = w.Sounds.Select(s => new { kind = s.Kind, start = s.Start, end = s.End, score = s.Score, labels = s.Labels.Select(l => new { label = l.Label, score = l.Score }) }),
+        tags = w.Tags.Select(t => new { start = t.Start, end = t.End, top = t.Top.Select(l => new { label = l.Label, score = l.Score }) }),
     });
 
-    private static string WindowLine(AudioWindow w)
+    private static string WindowLine(AudioWindow w, bool labels)
     {
         var events = w.Events.Count == 0 ? "" : "  events: " + string.Join(", ", w.Events.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Kind} {e.Start:F2}-{e.End:F2}s")));
         var speech = w.Speech.Count == 0 ? "" : "  speech: " + string.Join(", ", w.Speech.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start:F2}-{s.End:F2}s")));
-        return string.Create(CultureInfo.InvariantCulture, $"{w.Start,7:F2}-{w.End,7:F2}s  {w.RmsDb,6:F1} dBFS  speech {w.SpeechProbability:F2}{speech}{events}");
+        var sounds = w.Sounds.Count == 0 ? "" : "  sounds: " + string.Join(", ", w.Sounds.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{s.Kind} ({s.Score:F2}) {s.Start:F0}-{s.End:F0}s [{string.Join("; ", s.Labels.Select(l => $"{l.Label} {l.Score:F2}"))}]")));
+        var tags = !labels || w.Tags.Count == 0 ? "" : "  heard: " + string.Join(" | ", w.Tags.Select(t => string.Create(CultureInfo.InvariantCulture,
+            $"{t.Start:F0}-{t.End:F0}s {string.Join("; ", t.Top.Select(l => $"{l.Label} {l.Score:F2}"))}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{w.Start,7:F2}-{w.End,7:F2}s  {w.RmsDb,6:F1} dBFS  speech {w.SpeechProbability:F2}{speech}{events}{sounds}{tags}");
     }
 }

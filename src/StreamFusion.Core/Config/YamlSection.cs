@@ -168,6 +168,22 @@ public sealed class YamlSection
         return items;
     }
 
+    /// <summary>A mapping of names to mappings of settings, e.g. `classes: { gunshot: { threshold: 0.3 } }`, in the order written.</summary>
+    public IReadOnlyList<(string Name, YamlSection Settings)> NamedSections(string key)
+    {
+        var section = Section(key);
+        if (section is null) return [];
+        var items = new List<(string, YamlSection)>();
+        foreach (var (k, v) in section._node.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            section._read.Add(name);
+            if (v is YamlMappingNode mapping) items.Add((name, new YamlSection(File, section.Qualify(name), mapping, Errors)));
+            else section.Error(v, name, "expected a mapping of settings");
+        }
+        return items;
+    }
+
     public double Number(string key, double fallback, double min, double max) =>
         Choice(key, fallback, (string text, out double value) =>
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,

@@ -33,7 +33,13 @@ public sealed record FusedObject(string Label, double Score, double[] Box, int T
 
 public sealed record FusedEvent(string Kind, double Start, double End, double Score);
 
-public sealed record FusedAudio(double RmsDb, double Speech, IReadOnlyList<FusedEvent> Events, IReadOnlyList<double> MfccMean);
+public sealed record FusedAudio(double RmsDb, double Speech, IReadOnlyList<FusedEvent> Events, IReadOnlyList<double> MfccMean)
+{
+    /// <summary>The sound tagger's events reported in the window; null when the tagger is off (the record then has no "sounds").</summary>
+    public IReadOnlyList<StreamFusion.Audio.Sounds.SoundEvent>? Sounds { get; init; }
+    /// <summary>The tagger's embedding of its last window here, when asked for.</summary>
+    public float[]? Embedding { get; init; }
+}
 
 /// <param name="Source">where the text came from ("asr", "subtitle", "kafka", …; several joined by '+'); null when nothing was said</param>
 /// <param name="Hits">keywords placed in time: spotted by speech recognition or found in its timed words</param>

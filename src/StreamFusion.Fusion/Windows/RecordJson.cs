@@ -55,6 +55,35 @@ public static class RecordJson
                 w.WriteStartArray("mfcc_mean");
                 foreach (var v in a.MfccMean) w.WriteNumberValue(v);
                 w.WriteEndArray();
+                if (a.Sounds is { } sounds)
+                {
+                    w.WriteStartArray("sounds");
+                    foreach (var sound in sounds)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("kind", sound.Kind);
+                        w.WriteNumber("start", sound.Start);
+                        w.WriteNumber("end", sound.End);
+                        w.WriteNumber("score", sound.Score);
+                        w.WriteStartArray("labels");
+                        foreach (var label in sound.Labels)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("label", label.Label);
+                            w.WriteNumber("score", label.Score);
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
+                if (a.Embedding is { } embedding)
+                {
+                    w.WriteStartArray("embedding");
+                    foreach (var v in embedding) w.WriteNumberValue(Math.Round(v, 4));
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             else w.WriteNull("audio");

@@ -17,7 +17,7 @@ public sealed class WindowFuser
 {
     private readonly FusionSettings _settings;
     private readonly string _camera;
-    private readonly bool _video, _audio, _speech;
+    private readonly bool _video, _audio, _speech, _soundsOn;
     private readonly KeywordWatchList _keywords;
     private readonly IncidentTracker _incidents;
     private readonly SceneScoring _scene;
@@ -34,9 +34,11 @@ public sealed class WindowFuser
     /// <param name="wallclockAt">when a media time was captured (the records' wallclock); default: now</param>
     /// <param name="speech">whether the audio windows' speech is recognised (windows wait for it, see <see cref="AudioWindow.SpeechSettledBefore"/>)</param>
     /// <param name="rules">the camera's scene rules: records carry its zones and lines, scored by their weights</param>
+    /// <param name="sounds">whether the audio windows carry the sound tagger's events (records then have "sounds")</param>
     public WindowFuser(FusionSettings settings, string camera, bool video, bool audio, IEnumerable<TranscriptSegment>? transcript = null,
-        Func<double, DateTimeOffset>? wallclockAt = null, bool speech = false, SceneRules? rules = null)
+        Func<double, DateTimeOffset>? wallclockAt = null, bool speech = false, SceneRules? rules = null, bool sounds = false)
     {
+        _soundsOn = sounds;
         _scene = new SceneScoring(rules ?? SceneRules.None, settings.RequiredZones);
         _speech = speech && audio;
         _settings = settings;
@@ -74,6 +76,8 @@ public sealed class WindowFuser
         var window = WindowAt(audio.Start + 1e-9);
         window.Audio = audio;
         foreach (var e in audio.Events) WindowAt(e.Start).Events.Add(e); // events belong to the window they start in
+        foreach (var sound in audio.Sounds) WindowAt(sound.Start).Sounds.Add(sound);
+        if (audio.Tags.LastOrDefault(t => t.Embedding is not null) is { } tagged) window.SoundEmbedding = tagged.Embedding;
         _audioWatermark = Math.Max(_audioWatermark, audio.End);
         _speechWatermark = Math.Max(_speechWatermark, audio.SpeechSettledBefore);
         return Emit();
@@ -174,6 +178,8 @@ public sealed class WindowFuser
             if (audio.SpeechProbability >= 0.5)
                 reasons.Add(("speech", Invariant($"speech (p={audio.SpeechProbability:F2})"), _settings.SpeechWeight * audio.SpeechProbability));
         }
+        foreach (var sound in window.Sounds.GroupBy(s => s.Kind).Select(g => g.MaxBy(s => s.Score)!))
+            reasons.Add(("sound:" + sound.Kind, Invariant($"{sound.Kind} ({sound.Score:F2})"), sound.Weight * sound.Score));
         foreach (var e in window.Events.GroupBy(e => e.Kind).Select(g => g.MaxBy(e => e.Score)!))
         {
             var weight = e.Kind == "impulse" ? _settings.ImpulseWeight : _settings.LoudWeight;
@@ -207,6 +213,9 @@ public sealed class WindowFuser
             ? new FusedAudio(Math.Round(a.RmsDb, 1), Math.Round(a.SpeechProbability, 3),
                 window.Events.Select(e => new FusedEvent(e.Kind, Math.Round(e.Start, 3), Math.Round(e.End, 3), Math.Round(e.Score, 3))).ToList(),
                 a.MfccMean.Select(v => Math.Round((double)v, 3) + 0.0).ToList()) // + 0.0 turns -0 into 0
+            {
+                Sounds = _soundsOn ? window.Sounds : null, Embedding = window.SoundEmbedding,
+            }
             : null;
         return new FusedRecord($"{_camera}@{Invariant($"{start:F3}")}", _camera, Math.Round(start, 6), Math.Round(start + _settings.WindowSeconds, 6), _wallclockAt(start),
             window.Objects.Values.OrderBy(o => o.Track).ToList(), audio, transcript ?? new FusedTranscript("", []), score, severity, reasons, incident, window.Revision)
@@ -244,6 +253,8 @@ public sealed class WindowFuser
         public Dictionary<int, FusedObject> Objects { get; } = [];
         public AudioWindow? Audio { get; set; }
         public List<StreamFusion.Audio.Events.AcousticEvent> Events { get; } = [];
+        public List<StreamFusion.Audio.Sounds.SoundEvent> Sounds { get; } = [];
+        public float[]? SoundEmbedding { get; set; }
         /// <summary>The scene after the window's last frame.</summary>
         public SceneFrame? Scene { get; set; }
         public List<SceneEvent> SceneEvents { get; } = [];

@@ -68,7 +68,7 @@ public sealed class CameraPipeline : IDisposable
         {
             var fuser = new WindowFuser(records!.Fusion, camera.Id, video: vision is not null && source.Info.Video is not null,
                 audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow, speech: hearsSpeech,
-                rules: vision is null ? null : camera.Vision.Rules.Rules);
+                rules: vision is null ? null : camera.Vision.Rules.Rules, sounds: audio is not null && camera.Audio.Sounds is not null);
             _fuse = new FuseStage(fuser, fused, CountRecord);
         }
         var route = new RouteStage(frames, sound, CountItem,
@@ -159,7 +159,7 @@ public sealed class CameraPipeline : IDisposable
         {
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, logger, sharing, camera.Id);
             var speechPool = audio is null || records is null ? null : speech?.Invoke();
-            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger);
+            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger, sharing.Sessions);
             return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, speechPool, analysisSink, records, transcript, health, logger);
         }
         catch

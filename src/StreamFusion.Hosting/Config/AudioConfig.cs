@@ -18,10 +18,13 @@ public sealed record AudioConfig
     public MfccSettings Mfcc { get; init; } = new();
     public EventSettings Events { get; init; } = new();
     public AudioDenoiseSettings Denoise { get; init; } = new();
+    /// <summary>The AudioSet sound tagger; null: off.</summary>
+    public SoundsConfig? Sounds { get; init; }
 
     public async Task<AudioSettings> ResolveAsync(AssetLocator assets, CancellationToken cancellation)
     {
         var vad = VadModel == "none" ? null : await assets.ResolveUriAsync(VadModel, cancellation);
-        return new AudioSettings(vad, new OnnxSettings { Device = InferenceDevice.Cpu }, WindowSeconds) { Mfcc = Mfcc, Events = Events, Denoise = Denoise };
+        var sounds = Sounds is null ? null : await Sounds.ResolveAsync(assets, cancellation);
+        return new AudioSettings(vad, new OnnxSettings { Device = InferenceDevice.Cpu }, WindowSeconds) { Mfcc = Mfcc, Events = Events, Denoise = Denoise, Sounds = sounds };
     }
 }

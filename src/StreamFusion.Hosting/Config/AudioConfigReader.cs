@@ -63,7 +63,40 @@ public static class AudioConfigReader
             };
             denoise.RejectUnknownKeys();
         }
+        if (section.Section("sounds") is { } sounds) config = config with { Sounds = ReadSounds(sounds, config.Sounds ?? new SoundsConfig()) };
         section.RejectUnknownKeys();
         return config;
+    }
+
+    private static SoundsConfig? ReadSounds(YamlSection section, SoundsConfig defaults)
+    {
+        var labels = new List<LabelReference>();
+        var classes = section.NamedSections("classes").Select(c =>
+        {
+            var names = c.Settings.StringList("labels") ?? [];
+            if (names.Count == 0) c.Settings.Error(null, "labels", "required: the AudioSet labels of this sound, e.g. [\"Gunshot, gunfire\"]");
+            labels.AddRange(names.Select(l => new LabelReference(l, c.Settings.ErrorAt("labels", ""))));
+            var sound = new StreamFusion.Audio.Sounds.SoundClass(c.Name, names, c.Settings.Number("threshold", 0.3, 0, 1),
+                c.Settings.Duration("min_duration", TimeSpan.Zero).TotalSeconds, c.Settings.Number("weight", 0.3, 0, 1));
+            c.Settings.RejectUnknownKeys();
+            return sound;
+        }).ToList();
+        var config = defaults with
+        {
+            Model = section.String("model") ?? defaults.Model,
+            Labels = section.String("labels") ?? defaults.Labels,
+            WindowSeconds = section.Duration("window", TimeSpan.FromSeconds(defaults.WindowSeconds)).TotalSeconds,
+            HopSeconds = section.Duration("hop", TimeSpan.FromSeconds(defaults.HopSeconds)).TotalSeconds,
+            MinDbfs = section.Number("min_dbfs", defaults.MinDbfs, -120, 0),
+            TopLabels = section.Int("top_labels", defaults.TopLabels, 1, 20),
+            Embedding = section.Bool("embedding", defaults.Embedding),
+            Classes = classes.Count > 0 ? classes : defaults.Classes,
+            ClassLabels = classes.Count > 0 ? labels : defaults.ClassLabels,
+        };
+        if (config.WindowSeconds is < 0.5 or > 10) section.Error(null, "window", "must be from 0.5s to 10s (the model was trained on 10 s clips)");
+        if (config.HopSeconds <= 0 || config.HopSeconds > config.WindowSeconds) section.Error(null, "hop", "must be longer than 0 and at most the window");
+        var enabled = section.Bool("enabled", true);
+        section.RejectUnknownKeys();
+        return enabled ? config : null;
     }
 }

@@ -1,0 +1,51 @@
+namespace StreamFusion.Audio.Sounds;
+
+/// <summary>
+/// Joins consecutive windows at or above a class's threshold into one event per class; a window below it (or a
+/// window too quiet to tag) ends the event, which is reported when it lasted at least the class's minimum.
+/// </summary>
+internal sealed class SoundEventJoiner(IReadOnlyList<SoundClass> classes, IReadOnlyList<int[]> labelIndices, AudioSetLabels labels, int topLabels)
+{
+    private sealed class Open(double start)
+    {
+        public readonly double Start = start;
+        public double End;
+        public float Peak;
+        public readonly Dictionary<int, float> Best = [];
+    }
+
+    private readonly Open?[] _open = new Open?[classes.Count];
+
+    /// <param name="probabilities">null: the window was not tagged (too quiet)</param>
+    public void Add(double start, double end, float[]? probabilities, List<SoundEvent> closed)
+    {
+        for (var c = 0; c < classes.Count; c++)
+        {
+            var score = probabilities is null ? 0 : labelIndices[c].Max(i => probabilities[i]);
+            if (score < classes[c].Threshold)
+            {
+                Close(c, closed);
+                continue;
+            }
+            var open = _open[c] ??= new Open(start);
+            open.End = end;
+            open.Peak = Math.Max(open.Peak, score);
+            for (var i = 0; i < probabilities!.Length; i++)
+                if (!open.Best.TryGetValue(i, out var best) || probabilities[i] > best) open.Best[i] = probabilities[i];
+        }
+    }
+
+    public void Finish(List<SoundEvent> closed)
+    {
+        for (var c = 0; c < classes.Count; c++) Close(c, closed);
+    }
+
+    private void Close(int c, List<SoundEvent> closed)
+    {
+        if (_open[c] is not { } open) return;
+        _open[c] = null;
+        if (open.End - open.Start + 1e-9 < classes[c].MinDuration) return;
+        var top = open.Best.OrderByDescending(b => b.Value).Take(topLabels).Select(b => new LabelScore(labels.Names[b.Key], MathF.Round(b.Value, 4))).ToList();
+        closed.Add(new SoundEvent(classes[c].Name, Math.Round(open.Start, 3), Math.Round(open.End, 3), MathF.Round(open.Peak, 4), top, classes[c].Weight));
+    }
+}
