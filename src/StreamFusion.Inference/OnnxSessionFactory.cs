@@ -124,6 +124,9 @@ public static class OnnxSessionFactory
             IntraOpNumThreads = settings.IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // The runtime's own warnings go straight to stderr, outside the log format (e.g. a model whose declared
+            // output rank differs from what it computes); what matters is reported through exceptions and our log.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         switch (device.Kind)
         {

@@ -10,7 +10,7 @@ namespace StreamFusion.Bench;
 /// <summary>
 /// `streamfusion bench audio`: MFCC throughput on one core as a real-time factor, side by side with
 /// torchaudio.compliance.kaldi.mfcc (one thread, float32) on the same samples in the same run
-/// (tests/bench/mfcc_torchaudio.py through Debian's /usr/bin/python3).
+/// (tests/bench/mfcc_torchaudio.py through Debian's /usr/bin/python3); then the sound tagger (<see cref="SoundTaggerBench"/>).
 /// </summary>
 public static class AudioBench
 {
@@ -29,6 +29,7 @@ public static class AudioBench
         Row("StreamFusion MfccExtractor", ours, seconds, torch);
         if (torch is { } t) Row("torchaudio compliance.kaldi.mfcc (float32)", t, seconds, t);
         else Console.Out.WriteLine($"torchaudio: not available to /usr/bin/python3: {PythonBaseline.InstallCommand(["python3-torchaudio"])} for the baseline row");
+        await SoundTaggerBench.RunAsync(path, options.SoundWindows, assets, cancellation);
     }
 
     /// <summary>

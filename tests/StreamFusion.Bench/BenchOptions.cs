@@ -7,7 +7,8 @@ namespace StreamFusion.Bench;
 public sealed record DecodeBenchOptions(string File, int Repeat);
 
 /// <param name="Repeat">passes over the audio per measurement</param>
-public sealed record AudioBenchOptions(string File, int Repeat);
+/// <param name="SoundWindows">also run the sound tagger's window-length study</param>
+public sealed record AudioBenchOptions(string File, int Repeat, bool SoundWindows = false);
 
 /// <param name="StaticClip">mostly static footage for the motion-gating run</param>
 /// <param name="Threads">ONNX Runtime threads per run (runs side by side: cores / threads)</param>

@@ -1,8 +1,9 @@
 namespace StreamFusion.Audio.Sounds;
 
 /// <summary>
-/// Joins consecutive windows at or above a class's threshold into one event per class; a window below it (or a
-/// window too quiet to tag) ends the event, which is reported when it lasted at least the class's minimum.
+/// Joins consecutive windows into one event per class: a window at or above the class's threshold starts one, and
+/// it goes on while windows stay above half the threshold (scores dip between a train's carriages). A window below
+/// that, or one too quiet to tag, ends the event, which is reported when it lasted at least the class's minimum.
 /// </summary>
 internal sealed class SoundEventJoiner(IReadOnlyList<SoundClass> classes, IReadOnlyList<int[]> labelIndices, AudioSetLabels labels, int topLabels)
 {
@@ -22,7 +23,7 @@ internal sealed class SoundEventJoiner(IReadOnlyList<SoundClass> classes, IReadO
         for (var c = 0; c < classes.Count; c++)
         {
             var score = probabilities is null ? 0 : labelIndices[c].Max(i => probabilities[i]);
-            if (score < classes[c].Threshold)
+            if (score < (_open[c] is null ? classes[c].Threshold : classes[c].Threshold / 2))
             {
                 Close(c, closed);
                 continue;

@@ -50,34 +50,50 @@ public sealed class SoundListener
         _count += samples.Length;
         while (true)
         {
-            var first = (int)Math.Round((_nextStart - _bufferPts) * _rate);
-            if (first < 0) first = 0;
+            var first = Math.Max(0, (int)Math.Round((_nextStart - _bufferPts) * _rate));
             if (first + _windowSamples > _count) break;
-            var window = _buffer.AsSpan(first, _windowSamples);
-            var (start, end) = (_nextStart, _nextStart + _settings.WindowSeconds);
-            if (Levels.RmsDb(window) < _settings.MinDbfs)
-            {
-                Quiet++;
-                _joiner.Add(start, end, null, ended);
-            }
-            else
-            {
-                var input = _rate == SoundTagger.SampleRate ? window.ToArray() : HalfBandUpsampler.Double(window);
-                var (probabilities, embedding) = _tagger.Tag([input])[0];
-                Tagged++;
-                _joiner.Add(start, end, probabilities, ended);
-                var top = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(_settings.TopLabels)
-                    .Select(i => new LabelScore(_labels.Names[i], MathF.Round(probabilities[i], 4))).ToList();
-                tagged.Add(new SoundTagging(start, end, top, _settings.Embedding ? embedding : null));
-            }
-            _nextStart += _settings.HopSeconds;
+            TagWindow(_buffer.AsSpan(first, _windowSamples), tagged, ended);
         }
         Compact();
         return tagged;
     }
 
-    /// <summary>End of input: open events end.</summary>
-    public void Finish(List<SoundEvent> ended) => _joiner.Finish(ended);
+    /// <summary>
+    /// End of input: audio left after the last full window (a hop or more of it, as in a clip shorter than a
+    /// window) is tagged as a window padded with silence; then open events end.
+    /// </summary>
+    public List<SoundTagging> Finish(List<SoundEvent> ended)
+    {
+        var tagged = new List<SoundTagging>();
+        var first = double.IsNaN(_bufferPts) ? _count : Math.Max(0, (int)Math.Round((_nextStart - _bufferPts) * _rate));
+        if (_count - first >= _hopSamples)
+        {
+            var padded = new float[_windowSamples];
+            _buffer.AsSpan(first, Math.Min(_count - first, _windowSamples)).CopyTo(padded);
+            TagWindow(padded, tagged, ended);
+        }
+        _joiner.Finish(ended);
+        return tagged;
+    }
+
+    private void TagWindow(ReadOnlySpan<float> window, List<SoundTagging> tagged, List<SoundEvent> ended)
+    {
+        var (start, end) = (_nextStart, _nextStart + _settings.WindowSeconds);
+        _nextStart += _settings.HopSeconds;
+        if (Levels.RmsDb(window) < _settings.MinDbfs)
+        {
+            Quiet++;
+            _joiner.Add(start, end, null, ended);
+            return;
+        }
+        var input = _rate == SoundTagger.SampleRate ? window.ToArray() : HalfBandUpsampler.Double(window);
+        var (probabilities, embedding) = _tagger.Tag([input])[0];
+        Tagged++;
+        _joiner.Add(start, end, probabilities, ended);
+        var top = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(_settings.TopLabels)
+            .Select(i => new LabelScore(_labels.Names[i], MathF.Round(probabilities[i], 4))).ToList();
+        tagged.Add(new SoundTagging(start, end, top, _settings.Embedding ? embedding : null));
+    }
 
     /// <summary>A jump in the media clock (a gap in a live stream): open events end, windows start again at the next hop.</summary>
     private void Restart(double pts, List<SoundEvent> ended)

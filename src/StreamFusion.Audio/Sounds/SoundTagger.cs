@@ -46,14 +46,18 @@ public sealed class SoundTagger : IDisposable
             if (windows[i].Length != length) throw new ArgumentException("windows of one run must have the same length");
             windows[i].CopyTo(input, i * length);
         }
-        var (probabilities, embeddings) = (new float[windows.Count * Classes], new float[windows.Count * EmbeddingLength]);
-        using (var inputValue = OrtValue.CreateTensorValueFromMemory(input, [windows.Count, length]))
-        using (var probabilityValue = OrtValue.CreateTensorValueFromMemory(probabilities, [windows.Count, Classes]))
-        using (var embeddingValue = OrtValue.CreateTensorValueFromMemory(embeddings, [windows.Count, EmbeddingLength]))
-        using (_model.Slots.Enter())
-            _model.Session.Run(_runOptions, ["waveform"], [inputValue], ["probs", "embedding"], [probabilityValue, embeddingValue]);
-        return Enumerable.Range(0, windows.Count)
-            .Select(i => (probabilities.AsSpan(i * Classes, Classes).ToArray(), embeddings.AsSpan(i * EmbeddingLength, EmbeddingLength).ToArray())).ToArray();
+        // Outputs allocated by the runtime: this export gives [1, B, classes] for B > 1 (and [1, classes] for one).
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, [windows.Count, length]);
+        using var slot = _model.Slots.Enter();
+        using var outputs = _model.Session.Run(_runOptions, ["waveform"], [inputValue], ["probs", "embedding"]);
+        var probabilities = outputs[0].GetTensorDataAsSpan<float>();
+        var embeddings = outputs[1].GetTensorDataAsSpan<float>();
+        if (probabilities.Length != windows.Count * Classes || embeddings.Length != windows.Count * EmbeddingLength)
+            throw new ModelException($"the sound tagger returned {probabilities.Length} probabilities for {windows.Count} windows of {Classes} classes");
+        var results = new (float[], float[])[windows.Count];
+        for (var i = 0; i < windows.Count; i++)
+            results[i] = (probabilities.Slice(i * Classes, Classes).ToArray(), embeddings.Slice(i * EmbeddingLength, EmbeddingLength).ToArray());
+        return results;
     }
 
     public void Dispose()

@@ -196,7 +196,7 @@ public sealed class AudioAnalyzer : IDisposable
         var last = _windows.Count > 0 ? _windows.Values.Last() : Window(end - 1e-6);
         foreach (var e in _events.Finish(end)) last.Events.Add(e);
         if (segment is not null) last.Speech.Add(segment);
-        _sounds?.Finish(_soundsEnded);
+        if (_sounds is not null) _tags.AddRange(_sounds.Finish(_soundsEnded));
         CompleteBefore(double.PositiveInfinity, completed);
         return completed;
     }

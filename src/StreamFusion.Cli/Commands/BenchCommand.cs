@@ -45,9 +45,10 @@ public static class BenchCommand
     {
         var file = new Argument<string>("file") { Description = "audio to analyse", DefaultValueFactory = _ => "asset:media/jfk.wav" };
         var repeat = new Option<int>("--repeat") { Description = "passes over the audio per measurement", DefaultValueFactory = _ => 10 };
-        var command = new Command("audio", "MFCC real-time factor on one core vs torchaudio on the same samples") { file, repeat };
+        var soundWindows = new Option<bool>("--sound-windows") { Description = "also the sound tagger's window-length study (labels heard right, false-alarm margins; about a minute)" };
+        var command = new Command("audio", "MFCC real-time factor on one core vs torchaudio on the same samples, and the sound tagger's cost") { file, repeat, soundWindows };
         command.SetAction((parse, cancellation) => globals.RunAsync(parse, () => Done(
-            AudioBench.RunAsync(new AudioBenchOptions(parse.GetValue(file)!, parse.GetValue(repeat)), globals.Locator(parse), cancellation))));
+            AudioBench.RunAsync(new AudioBenchOptions(parse.GetValue(file)!, parse.GetValue(repeat), parse.GetValue(soundWindows)), globals.Locator(parse), cancellation))));
         return command;
     }
 

@@ -75,6 +75,8 @@ public static partial class PipelineConfigLoader
                 if (audio.Mfcc.SampleRate != ISpeechEngine.SampleRate && !root.Errors.Any(e => e.Key == $"{audioSection.Path}.mfcc.sample_rate"))
                     audioSection.Error(null, "mfcc.sample_rate", $"speech recognition needs {ISpeechEngine.SampleRate} Hz audio");
             }
+            if (audio.Sounds is not null && audio.Mfcc.SampleRate is not (16000 or 32000))
+                (camera.Section("audio") ?? root.Section("audio") ?? camera).Error(null, "mfcc.sample_rate", "the sound tagger needs audio at 16 or 32 kHz");
             // Audio analysis fixes the rate the decoder resamples to.
             if (audio.Enabled) decode = decode with { AudioSampleRate = audio.Mfcc.SampleRate };
             cameras.Add(new CameraConfig(id, uri, pacing, decode, queues)
