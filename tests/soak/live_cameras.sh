@@ -5,7 +5,8 @@
 # detections and frames per second sustained after the first 2 minutes (or the first sample), drops and state,
 # and capture→broker-ack latency.
 #   tests/soak/live_cameras.sh [minutes=10] [cameras=4]
-# CAPACITY=N sets queues.capacity, drop-oldest (default 2, as `streamfusion live`).
+# CAPACITY=N sets queues.capacity, drop-oldest (default 2, as `streamfusion live`). AUDIO='{ ... }' sets the audio
+# section, e.g. AUDIO='{ sounds: { min_dbfs: -120 } }' to run the sound tagger on every window of every camera with audio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
@@ -16,7 +17,7 @@ media=("$assets/media/one-by-one-person-detection.mp4" "$assets/media/car-detect
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 config="$work/soak.yaml"
-printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: %d, policy: drop-oldest }\nvision: { detect_fps: 5, motion: { enabled: false } }\naudio: {}\ncameras:\n' "${CAPACITY:-2}" > "$config"
+printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: %d, policy: drop-oldest }\nvision: { detect_fps: 5, motion: { enabled: false } }\naudio: %s\ncameras:\n' "${CAPACITY:-2}" "${AUDIO:-{\}}" > "$config"
 for i in $(seq 0 $((cameras - 1))); do
   port=$((18100 + i))
   file=${media[$((i % ${#media[@]}))]}
