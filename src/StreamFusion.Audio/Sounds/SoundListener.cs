@@ -40,11 +40,11 @@ public sealed class SoundListener
     /// <summary>Windows too quiet to tag.</summary>
     public long Quiet { get; private set; }
 
-    /// <summary>Mono samples at the input rate from <paramref name="pts"/>; every window completed is tagged, events that ended are added.</summary>
-    public List<SoundTagging> Push(ReadOnlySpan<float> samples, double pts, List<SoundEvent> ended)
+    /// <summary>Mono samples at the input rate from <paramref name="pts"/>; every window completed is tagged, events that reported are added.</summary>
+    public List<SoundTagging> Push(ReadOnlySpan<float> samples, double pts, List<SoundEvent> reported)
     {
         var tagged = new List<SoundTagging>();
-        if (double.IsNaN(_bufferPts) || Math.Abs(pts - (_bufferPts + _count / (double)_rate)) > 0.1) Restart(pts, ended);
+        if (double.IsNaN(_bufferPts) || Math.Abs(pts - (_bufferPts + _count / (double)_rate)) > 0.1) Restart(pts, reported);
         if (_count + samples.Length > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _count + samples.Length));
         samples.CopyTo(_buffer.AsSpan(_count));
         _count += samples.Length;
@@ -52,7 +52,7 @@ public sealed class SoundListener
         {
             var first = Math.Max(0, (int)Math.Round((_nextStart - _bufferPts) * _rate));
             if (first + _windowSamples > _count) break;
-            TagWindow(_buffer.AsSpan(first, _windowSamples), tagged, ended);
+            TagWindow(_buffer.AsSpan(first, _windowSamples), tagged, reported);
         }
         Compact();
         return tagged;
@@ -62,7 +62,7 @@ public sealed class SoundListener
     /// End of input: audio left after the last full window (a hop or more of it, as in a clip shorter than a
     /// window) is tagged as a window padded with silence; then open events end.
     /// </summary>
-    public List<SoundTagging> Finish(List<SoundEvent> ended)
+    public List<SoundTagging> Finish(List<SoundEvent> reported)
     {
         var tagged = new List<SoundTagging>();
         var first = double.IsNaN(_bufferPts) ? _count : Math.Max(0, (int)Math.Round((_nextStart - _bufferPts) * _rate));
@@ -70,35 +70,35 @@ public sealed class SoundListener
         {
             var padded = new float[_windowSamples];
             _buffer.AsSpan(first, Math.Min(_count - first, _windowSamples)).CopyTo(padded);
-            TagWindow(padded, tagged, ended);
+            TagWindow(padded, tagged, reported);
         }
-        _joiner.Finish(ended);
+        _joiner.Finish(reported);
         return tagged;
     }
 
-    private void TagWindow(ReadOnlySpan<float> window, List<SoundTagging> tagged, List<SoundEvent> ended)
+    private void TagWindow(ReadOnlySpan<float> window, List<SoundTagging> tagged, List<SoundEvent> reported)
     {
         var (start, end) = (_nextStart, _nextStart + _settings.WindowSeconds);
         _nextStart += _settings.HopSeconds;
         if (Levels.RmsDb(window) < _settings.MinDbfs)
         {
             Quiet++;
-            _joiner.Add(start, end, null, ended);
+            _joiner.Add(start, end, null, reported);
             return;
         }
         var input = _rate == SoundTagger.SampleRate ? window.ToArray() : HalfBandUpsampler.Double(window);
         var (probabilities, embedding) = _tagger.Tag([input])[0];
         Tagged++;
-        _joiner.Add(start, end, probabilities, ended);
+        _joiner.Add(start, end, probabilities, reported);
         var top = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(_settings.TopLabels)
             .Select(i => new LabelScore(_labels.Names[i], MathF.Round(probabilities[i], 4))).ToList();
         tagged.Add(new SoundTagging(start, end, top, _settings.Embedding ? embedding : null));
     }
 
     /// <summary>A jump in the media clock (a gap in a live stream): open events end, windows start again at the next hop.</summary>
-    private void Restart(double pts, List<SoundEvent> ended)
+    private void Restart(double pts, List<SoundEvent> reported)
     {
-        _joiner.Finish(ended);
+        _joiner.Finish(reported);
         (_bufferPts, _count) = (pts, 0);
         _nextStart = Math.Ceiling(pts / _settings.HopSeconds - 1e-9) * _settings.HopSeconds + 0.0; // + 0.0: never -0
     }

@@ -28,7 +28,7 @@ public sealed class AudioAnalyzer : IDisposable
     private readonly List<SpeechClip> _clips = []; // cut, waiting for the next window to carry them
     private readonly SoundListener? _sounds;
     private readonly SoundTagger? _tagger;
-    private readonly List<SoundEvent> _soundsEnded = [];
+    private readonly List<SoundEvent> _soundsReported = [];
     private readonly List<SoundTagging> _tags = [];
     private readonly float[] _cepstra;
     private readonly double[] _previousLogMel;
@@ -116,7 +116,7 @@ public sealed class AudioAnalyzer : IDisposable
         }
         Append(samples);
         RunVad(completed);
-        if (_sounds is not null) _tags.AddRange(_sounds.Push(samples, pts, _soundsEnded));
+        if (_sounds is not null) _tags.AddRange(_sounds.Push(samples, pts, _soundsReported));
         var length = _settings.Mfcc.FrameLength;
         var shift = _settings.Mfcc.FrameShift;
         while (_mfccAt + length <= _count)
@@ -196,7 +196,7 @@ public sealed class AudioAnalyzer : IDisposable
         var last = _windows.Count > 0 ? _windows.Values.Last() : Window(end - 1e-6);
         foreach (var e in _events.Finish(end)) last.Events.Add(e);
         if (segment is not null) last.Speech.Add(segment);
-        if (_sounds is not null) _tags.AddRange(_sounds.Finish(_soundsEnded));
+        if (_sounds is not null) _tags.AddRange(_sounds.Finish(_soundsReported));
         CompleteBefore(double.PositiveInfinity, completed);
         return completed;
     }
@@ -220,7 +220,7 @@ public sealed class AudioAnalyzer : IDisposable
             completed.Add(window.Build() with
             {
                 Utterances = TakeClips(), SpeechSettledBefore = _cutter?.SettledBefore ?? double.PositiveInfinity,
-                Sounds = Take(_soundsEnded, e => e.End <= end + 1e-9 || double.IsPositiveInfinity(pts)),
+                Sounds = Take(_soundsReported, e => e.End <= end + 1e-9 || double.IsPositiveInfinity(pts)),
                 Tags = Take(_tags, t => t.End <= end + 1e-9 || double.IsPositiveInfinity(pts)),
             });
             _windows.Remove(index);

@@ -22,7 +22,7 @@ public sealed record AudioWindow(
     /// </summary>
     public double SpeechSettledBefore { get; init; } = double.PositiveInfinity;
 
-    /// <summary>Sound events (the tagger's) that ended since the last window; each may have started earlier.</summary>
+    /// <summary>The tagger's sound events reported since the last window: sounds that started (lasted their minimum) or ended.</summary>
     public IReadOnlyList<SoundEvent> Sounds { get; init; } = [];
 
     /// <summary>The tagger's windows that ended in this window: their top labels (and embeddings when asked for).</summary>

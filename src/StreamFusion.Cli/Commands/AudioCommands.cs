@@ -83,7 +83,7 @@ public static class AudioCommands
             foreach (var w in windows)
                 Console.Out.WriteLine(parse.GetValue(json) ? WindowJson(w) : WindowLine(w, parse.GetValue(labels)));
             globals.Logger.LogInformation("{Windows} windows, {Events} events, {Speech} speech segments (VAD: {Vad}){Sounds}", windows.Count, windows.Sum(w => w.Events.Count),
-                windows.Sum(w => w.Speech.Count), analyzer.VadName, settings.Sounds is null ? "" : $", {windows.Sum(w => w.Sounds.Count)} sound events ({analyzer.SoundWindows.Tagged} windows tagged, {analyzer.SoundWindows.Quiet} too quiet)");
+                windows.Sum(w => w.Speech.Count), analyzer.VadName, settings.Sounds is null ? "" : $", {windows.Sum(w => w.Sounds.Count(s => s.State == StreamFusion.Audio.Sounds.SoundEvent.Ended))} sound events ({analyzer.SoundWindows.Tagged} windows tagged, {analyzer.SoundWindows.Quiet} too quiet)");
             return ExitCodes.Ok;
         }));
         return command;
@@ -131,7 +131,7 @@ public static class AudioCommands
         mfcc_std = w.MfccStd.Select(v => Math.Round(v, 3)),
         events = w.Events.Select(e => new { kind = e.Kind, start = Math.Round(e.Start, 3), end = Math.Round(e.End, 3), score = Math.Round(e.Score, 3), peak_db = Math.Round(e.PeakDb, 1) }),
         speech_segments = w.Speech.Select(s => new { start = Math.Round(s.Start, 3), end = Math.Round(s.End, 3) }),
-        sounds = w.Sounds.Select(s => new { kind = s.Kind, start = s.Start, end = s.End, score = s.Score, labels = s.Labels.Select(l => new { label = l.Label, score = l.Score }) }),
+        sounds = w.Sounds.Select(s => new { kind = s.Kind, state = s.State, start = s.Start, end = s.End, score = s.Score, labels = s.Labels.Select(l => new { label = l.Label, score = l.Score }) }),
         tags = w.Tags.Select(t => new { start = t.Start, end = t.End, top = t.Top.Select(l => new { label = l.Label, score = l.Score }) }),
     });
 
@@ -140,7 +140,7 @@ public static class AudioCommands
         var events = w.Events.Count == 0 ? "" : "  events: " + string.Join(", ", w.Events.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Kind} {e.Start:F2}-{e.End:F2}s")));
         var speech = w.Speech.Count == 0 ? "" : "  speech: " + string.Join(", ", w.Speech.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start:F2}-{s.End:F2}s")));
         var sounds = w.Sounds.Count == 0 ? "" : "  sounds: " + string.Join(", ", w.Sounds.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{s.Kind} ({s.Score:F2}) {s.Start:F0}-{s.End:F0}s [{string.Join("; ", s.Labels.Select(l => $"{l.Label} {l.Score:F2}"))}]")));
+            $"{s.Kind} {s.State} ({s.Score:F2}) {s.Start:F0}-{s.End:F0}s [{string.Join("; ", s.Labels.Select(l => $"{l.Label} {l.Score:F2}"))}]")));
         var tags = !labels || w.Tags.Count == 0 ? "" : "  heard: " + string.Join(" | ", w.Tags.Select(t => string.Create(CultureInfo.InvariantCulture,
             $"{t.Start:F0}-{t.End:F0}s {string.Join("; ", t.Top.Select(l => $"{l.Label} {l.Score:F2}"))}")));
         return string.Create(CultureInfo.InvariantCulture, $"{w.Start,7:F2}-{w.End,7:F2}s  {w.RmsDb,6:F1} dBFS  speech {w.SpeechProbability:F2}{speech}{events}{sounds}{tags}");

@@ -62,6 +62,7 @@ public static class RecordJson
                     {
                         w.WriteStartObject();
                         w.WriteString("kind", sound.Kind);
+                        w.WriteString("state", sound.State);
                         w.WriteNumber("start", sound.Start);
                         w.WriteNumber("end", sound.End);
                         w.WriteNumber("score", sound.Score);

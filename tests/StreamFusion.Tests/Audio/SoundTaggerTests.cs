@@ -85,12 +85,19 @@ public class SoundTaggerTests
         Assert.Empty(silent.SelectMany(w => w.Tags));
         // A class for the train recording: consecutive windows above its threshold are one event.
         var train = Settings with { Classes = [new SoundClass("train", ["Train", "Rail transport"], 0.3, 2, 0.4)] };
-        var heard = Listen(TestAssets.Media("sounds/train.wav"), train).SelectMany(w => w.Sounds).ToList();
-        Assert.InRange(heard.Count, 1, 3); // its score dips below half the threshold twice, between passing trains
-        var e = heard[0];
+        var windows = Listen(TestAssets.Media("sounds/train.wav"), train);
+        var heard = windows.SelectMany(w => w.Sounds).ToList();
+        var ended = heard.Where(s => s.State == SoundEvent.Ended).ToList();
+        Assert.InRange(ended.Count, 1, 3); // its score dips below half the threshold twice, between passing trains
+        Assert.Equal(ended.Count, heard.Count(s => s.State == SoundEvent.Started)); // each reported twice
+        var e = ended[0];
         Assert.Equal("train", e.Kind);
         Assert.Equal(0, e.Start);
         Assert.True(e.End >= 6, $"ends at {e.End}");
+        // Known as soon as it had lasted its minimum (2 s: the first window, 0-3 s), not when it ended.
+        var started = heard.First(s => s.State == SoundEvent.Started);
+        Assert.Equal((0.0, 3.0), (started.Start, started.End));
+        Assert.Equal(3, windows.First(w => w.Sounds.Contains(started)).End);
         Assert.Contains(e.Labels, l => l.Label == "Train");
         Assert.InRange(e.Score, 0.5, 1);
     }
