@@ -40,7 +40,7 @@ public sealed class SoundListener
     /// <summary>Windows too quiet to tag.</summary>
     public long Quiet { get; private set; }
 
-    /// <summary>Mono samples at the input rate from <paramref name="pts"/>; every window completed is tagged, events that reported are added.</summary>
+    /// <summary>Mono samples at the input rate from <paramref name="pts"/>; every window completed is tagged, and the events it started or ended are added to <paramref name="reported"/>.</summary>
     public List<SoundTagging> Push(ReadOnlySpan<float> samples, double pts, List<SoundEvent> reported)
     {
         var tagged = new List<SoundTagging>();
