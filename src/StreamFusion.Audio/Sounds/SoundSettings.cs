@@ -1,3 +1,5 @@
+using StreamFusion.Inference;
+
 namespace StreamFusion.Audio.Sounds;
 
 /// <summary>A named sound event: the AudioSet labels it stands for, the score that raises it, and what it weighs.</summary>
@@ -15,6 +17,8 @@ public sealed record SoundSettings(string ModelPath, string LabelsPath, double W
     bool Embedding = false)
 {
     public IReadOnlyList<SoundClass> Classes { get; init; } = Surveillance;
+    /// <summary>Where the tagger runs: a GPU provider when present by default (voice activity stays on the CPU).</summary>
+    public OnnxSettings Onnx { get; init; } = new();
 
     /// <summary>What a surveillance camera listens for; thresholds measured on the sample sounds (README "Sounds").</summary>
     public static readonly IReadOnlyList<SoundClass> Surveillance =

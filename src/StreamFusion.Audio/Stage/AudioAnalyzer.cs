@@ -81,7 +81,7 @@ public sealed class AudioAnalyzer : IDisposable
         SoundTagger? tagger = null;
         try
         {
-            tagger = settings.Sounds is { } sounds ? SoundTagger.Load(sounds.ModelPath, settings.Onnx, logger, sessions) : null;
+            tagger = settings.Sounds is { } sounds ? SoundTagger.Load(sounds.ModelPath, sounds.Onnx, logger, sessions) : null;
             return new AudioAnalyzer(settings, vad, tagger);
         }
         catch

@@ -90,6 +90,7 @@ public static class AudioConfigReader
             MinDbfs = section.Number("min_dbfs", defaults.MinDbfs, -120, 0),
             TopLabels = section.Int("top_labels", defaults.TopLabels, 1, 20),
             Embedding = section.Bool("embedding", defaults.Embedding),
+            Device = section.Choice("device", defaults.Device, StreamFusion.Inference.InferenceDevice.TryParse, "auto, cpu, cuda[:N] or tensorrt[:N]"),
             Classes = classes.Count > 0 ? classes : defaults.Classes,
             ClassLabels = classes.Count > 0 ? labels : defaults.ClassLabels,
         };

@@ -17,6 +17,7 @@ public sealed record SoundsConfig
     public double MinDbfs { get; init; } = -50;
     public int TopLabels { get; init; } = 3;
     public bool Embedding { get; init; }
+    public StreamFusion.Inference.InferenceDevice Device { get; init; } = StreamFusion.Inference.InferenceDevice.Auto;
     public IReadOnlyList<SoundClass> Classes { get; init; } = SoundSettings.Surveillance;
     /// <summary>The AudioSet labels the classes name, with where: checked against the label file when it is resolved.</summary>
     public IReadOnlyList<LabelReference> ClassLabels { get; init; } = [];
@@ -28,6 +29,9 @@ public sealed record SoundsConfig
         var unknown = ClassLabels.Where(l => known.IndexOf(l.Label) < 0)
             .Select(l => l.Where with { Problem = $"'{l.Label}' is not an AudioSet label of {Path.GetFileName(labels)} (e.g. \"Gunshot, gunfire\", \"Siren\")" }).ToList();
         if (unknown.Count > 0) throw new ConfigException(unknown);
-        return new SoundSettings(await assets.ResolveUriAsync(Model, cancellation), labels, WindowSeconds, HopSeconds, MinDbfs, TopLabels, Embedding) { Classes = Classes };
+        return new SoundSettings(await assets.ResolveUriAsync(Model, cancellation), labels, WindowSeconds, HopSeconds, MinDbfs, TopLabels, Embedding)
+        {
+            Classes = Classes, Onnx = new StreamFusion.Inference.OnnxSettings { Device = Device },
+        };
     }
 }
