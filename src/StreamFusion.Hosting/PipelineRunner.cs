@@ -33,7 +33,7 @@ internal sealed class PipelineRunner(PipelineConfig config, StreamFusionOptions 
         using var speech = new SpeechSharing(config.SpeechThreads);
         running.Speech = speech;
         await using var delivery = config.FusesRecords
-            ? new RecordDelivery(config.Fusion, config.RecordsFile, config.Kafka, _logger, options.RecordObserver)
+            ? new RecordDelivery(config.Fusion, config.RecordsFile, config.Kafka, _logger, options.RecordObserver, config.Evidence)
             : null;
         var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery);
         var supervisors = config.Cameras.Select(camera => new CameraSupervisor(camera, context, _logger.ForCamera(camera.Id))).ToList();

@@ -32,6 +32,7 @@ public sealed class SingleCameraOptions
     private readonly Option<string> _redact = new("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
     private readonly Option<bool> _noVision = new("--no-vision") { Description = "skip detection and tracking" };
     private readonly Option<string?> _rules = RulesOption.Create();
+    private readonly Option<string?> _evidence = new("--evidence") { Description = "write incident snapshots (JPEG, boxes drawn) under this folder: CAMERA/INCIDENT/start.jpg and best.jpg" };
     private readonly KafkaOptions _kafka = new();
     private readonly SpeechOptions _speech = new();
     private readonly Option<bool> _noKafka = new("--no-kafka") { Description = "do not publish to Kafka (records only with --out)" };
@@ -51,7 +52,7 @@ public sealed class SingleCameraOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _camera, _width, _height, _audioRate, _noAudio, _noSubtitles, _queue, _policy, _interval, _transcript, _output,
-                     _keywords, _redact, _noVision, _rules, _noKafka, _spool, _flushTimeout, _metrics })
+                     _keywords, _redact, _noVision, _rules, _evidence, _noKafka, _spool, _flushTimeout, _metrics })
             command.Options.Add(option);
         _kafka.AddTo(command);
         _speech.AddTo(command);
@@ -103,6 +104,7 @@ public sealed class SingleCameraOptions
             RecordsFile = parse.GetValue(_output),
             Kafka = publishing,
             AlwaysFuse = true,
+            Evidence = parse.GetValue(_evidence) is { } evidence ? new StreamFusion.Hosting.Records.EvidenceSettings(Path.GetFullPath(evidence)) : null,
         };
         return await HostedRun.RunAsync(config, globals, parse, options => options.KeepServing = keepServing);
     }

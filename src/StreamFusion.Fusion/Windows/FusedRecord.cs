@@ -16,7 +16,12 @@ public sealed record FusedRecord(
     public IReadOnlyList<FusedZone>? Zones { get; init; }
     /// <summary>The camera's lines in this window; null when it has none.</summary>
     public IReadOnlyList<FusedLine>? Lines { get; init; }
+    /// <summary>The incident snapshot taken from this window, when one was (evidence on).</summary>
+    public FusedSnapshot? Snapshot { get; init; }
 }
+
+/// <summary>An incident snapshot: at its start, or its best-scoring window so far; path relative to the evidence folder, and the frame's pts.</summary>
+public sealed record FusedSnapshot(string Kind, string Path, double Pts, int Width, int Height);
 
 /// <summary>A scene event as records carry it (see StreamFusion.Vision.Scene.SceneEvent).</summary>
 public sealed record FusedSceneEvent(string Kind, int Track, string Label, double Pts, double? Dwell, string? Direction, int? Count);

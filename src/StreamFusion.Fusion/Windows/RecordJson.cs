@@ -149,6 +149,16 @@ public static class RecordJson
                 }
                 w.WriteEndArray();
             }
+            if (r.Snapshot is { } snapshot)
+            {
+                w.WriteStartObject("snapshot");
+                w.WriteString("kind", snapshot.Kind);
+                w.WriteString("path", snapshot.Path);
+                w.WriteNumber("pts", snapshot.Pts);
+                w.WriteNumber("width", snapshot.Width);
+                w.WriteNumber("height", snapshot.Height);
+                w.WriteEndObject();
+            }
             if (r.Incident is { } i)
             {
                 w.WriteStartObject("incident");

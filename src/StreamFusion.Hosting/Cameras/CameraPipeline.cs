@@ -34,6 +34,7 @@ public sealed class CameraPipeline : IDisposable
     private readonly FuseStage? _fuse;
     private readonly SpeechStage? _speech;
     private readonly ILogger _logger;
+    private readonly SnapshotWriter? _snapshots;
     private CancellationToken _abort;
 
     /// <summary>
@@ -70,6 +71,11 @@ public sealed class CameraPipeline : IDisposable
                 audio: audio is not null && source.Info.Audio is not null, transcript, pts => _decode.Clock.WallTimeAt(pts) ?? DateTimeOffset.UtcNow, speech: hearsSpeech,
                 rules: vision is null ? null : camera.Vision.Rules.Rules, sounds: audio is not null && camera.Audio.Sounds is not null);
             _fuse = new FuseStage(fuser, fused, CountRecord);
+            if (records!.Evidence is { } evidence && vision is not null)
+            {
+                vision.Keeper = new StreamFusion.Vision.Evidence.FrameKeeper(records.Fusion.WindowSeconds);
+                _snapshots = new SnapshotWriter(evidence, camera.Id, vision.Keeper, camera.Vision.Rules.Rules);
+            }
         }
         var route = new RouteStage(frames, sound, CountItem,
             _fuse is null ? null : (cue, abort) => _fuse.AddAsync(new TranscriptSegment(cue.Pts, cue.End, cue.Text, "subtitle"), abort));
@@ -191,8 +197,9 @@ public sealed class CameraPipeline : IDisposable
     private async Task PublishAsync(PipelineEdge<FusedRecord> input, IRecordSink records, CancellationToken abort)
     {
         var published = new HashSet<(string Keyword, double Start)>(); // keyword hits already carried by a record
-        await foreach (var record in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
+        await foreach (var fused in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
+            var record = _snapshots?.For(fused) is { } snapshot ? fused with { Snapshot = snapshot } : fused;
             records.Write(record);
             if (record.Revision == 0) Latency.Record("publish", record.EndCaptured);
             foreach (var hit in record.Transcript.Hits)

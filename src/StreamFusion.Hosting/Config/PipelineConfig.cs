@@ -41,6 +41,8 @@ public sealed record PipelineConfig(
     string? SourceFile, string? AssetDirectory, IReadOnlyList<CameraConfig> Cameras, TimeSpan StatsInterval, TimeSpan DrainTimeout)
 {
     public StreamFusion.Fusion.Windows.FusionSettings Fusion { get; init; } = new();
+    /// <summary>Incident snapshots under a folder; null takes none.</summary>
+    public Records.EvidenceSettings? Evidence { get; init; }
     /// <summary>A JSON-lines copy of the fused records; null writes none.</summary>
     public string? RecordsFile { get; init; }
     public KafkaConfig Kafka { get; init; } = new();

@@ -96,6 +96,16 @@ public static partial class PipelineConfigLoader
                 records = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", records));
             output.RejectUnknownKeys();
         }
+        Records.EvidenceSettings? evidence = null;
+        if (root.Section("evidence") is { } evidenceSection)
+        {
+            var folder = evidenceSection.String("dir", required: true) ?? "";
+            if (folder.Length > 0 && !Path.IsPathRooted(folder)) folder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", folder));
+            var snapshot = evidenceSection.Section("snapshot");
+            evidence = new Records.EvidenceSettings(folder, snapshot?.Int("max_width", 0, 0, 16384) ?? 0, snapshot?.Int("quality", 85, 1, 100) ?? 85);
+            snapshot?.RejectUnknownKeys();
+            evidenceSection.RejectUnknownKeys();
+        }
         var kafka = KafkaConfigReader.Read(root.Section("kafka"), file);
         var inference = new InferenceConfig();
         if (root.Section("inference") is { } inferenceSection)
@@ -127,7 +137,7 @@ public static partial class PipelineConfigLoader
         if (root.Errors.Count > 0) throw new ConfigException(root.Errors);
         return new PipelineConfig(Path.GetFullPath(file), assets, cameras, statsInterval, drainTimeout) 
         {
-            Fusion = fusion, RecordsFile = records, Kafka = kafka, Metrics = metrics, Inference = inference, SpeechThreads = speechThreads,
+            Fusion = fusion, RecordsFile = records, Kafka = kafka, Evidence = evidence, Metrics = metrics, Inference = inference, SpeechThreads = speechThreads,
         };
     }
 

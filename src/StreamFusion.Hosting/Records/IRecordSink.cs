@@ -7,6 +7,9 @@ public interface IRecordSink
 {
     FusionSettings Fusion { get; }
 
+    /// <summary>Where incident snapshots go; null: none taken.</summary>
+    EvidenceSettings? Evidence => null;
+
     /// <summary>Takes one record; called by one camera's publish stage at a time per camera, cameras concurrently.</summary>
     void Write(FusedRecord record);
 }

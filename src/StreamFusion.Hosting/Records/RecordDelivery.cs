@@ -37,9 +37,10 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     private DetectionPublisher? _publisher;
 
     /// <param name="observer">sees every record too (an embedding application's callback)</param>
-    public RecordDelivery(FusionSettings fusion, string? jsonlPath, KafkaConfig kafka, ILogger logger, Action<FusedRecord>? observer = null)
+    /// <param name="evidence">where incident snapshots go; null: none taken</param>
+    public RecordDelivery(FusionSettings fusion, string? jsonlPath, KafkaConfig kafka, ILogger logger, Action<FusedRecord>? observer = null, EvidenceSettings? evidence = null)
     {
-        (Fusion, _kafka, _logger, _observer) = (fusion, kafka, logger, observer);
+        (Fusion, _kafka, _logger, _observer, Evidence) = (fusion, kafka, logger, observer, evidence);
         CameraStatus = kafka is { Enabled: true, StatusTopic: { } statusTopic } ? new CameraStatusDelivery(kafka, statusTopic, logger) : null;
         if (jsonlPath is not null)
         {
@@ -49,6 +50,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     }
 
     public FusionSettings Fusion { get; }
+    public EvidenceSettings? Evidence { get; }
     /// <summary>Camera state changes to the status topic; null without Kafka or with no status topic.</summary>
     public CameraStatusDelivery? CameraStatus { get; }
     /// <summary>The cluster records go to, once connected; null without Kafka.</summary>

@@ -74,7 +74,8 @@ public static class SceneOverlay
             var box = o.Detection.Box;
             var rect = new Rect((int)box.X, (int)box.Y, Math.Max(1, (int)box.Width), Math.Max(1, (int)box.Height));
             Cv2.Rectangle(bgr, rect, BoxColor, Thickness);
-            Label(bgr, FormattableString.Invariant($"{o.Detection.Label} #{o.TrackId} {o.Detection.Score:F2}"), new Point(rect.X, Math.Max(12, rect.Y - 4)), BoxColor, centred: false, small: true);
+            var track = o.TrackId > 0 ? FormattableString.Invariant($" #{o.TrackId}") : ""; // 0: not tracked (a snapshot's raw detections)
+            Label(bgr, FormattableString.Invariant($"{o.Detection.Label}{track} {o.Detection.Score:F2}"), new Point(rect.X, Math.Max(12, rect.Y - 4)), BoxColor, centred: false, small: true);
         }
     }
 

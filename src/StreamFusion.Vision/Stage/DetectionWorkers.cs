@@ -75,7 +75,7 @@ internal sealed class DetectionWorkers : IDisposable
         {
             try
             {
-                job.SetResult(analyzer.Detect(detector, job.Frame.Pixels.Span, job.Frame.Width, job.Frame.Height));
+                job.SetResult(analyzer.Detect(detector, job.Frame.Pixels.Span, job.Frame.Width, job.Frame.Height, job.Frame.Pts));
             }
             catch (Exception e)
             {

@@ -73,8 +73,16 @@ public sealed class VisionAnalyzer : IDisposable
     public bool Admit(ReadOnlySpan<byte> bgr, int width, int height, double pts) =>
         _gate.Decide(bgr, width, height, pts) == GateDecision.Analyze && (_budget is null || _budget.TryTake(_camera));
 
+    /// <summary>Keeps each window's most telling frame for incident snapshots; null: none kept.</summary>
+    public Evidence.FrameKeeper? Keeper { get; set; }
+
     /// <summary>Detections in one frame with the given detector; detectors may run at the same time, each one frame at a time.</summary>
-    public List<DetectedObject> Detect(int detector, ReadOnlySpan<byte> bgr, int width, int height) => _detectors[detector].Detect(bgr, width, height);
+    public List<DetectedObject> Detect(int detector, ReadOnlySpan<byte> bgr, int width, int height, double pts = 0)
+    {
+        var detections = _detectors[detector].Detect(bgr, width, height);
+        Keeper?.Offer(pts, bgr, width, height, _mask.Filter(detections, width, height));
+        return detections;
+    }
 
     /// <summary>In frame order: a detected frame's objects through the tracker.</summary>
     public FrameAnalysis Track(List<DetectedObject> detections, double pts, long frameIndex, int width, int height)
@@ -86,7 +94,7 @@ public sealed class VisionAnalyzer : IDisposable
 
     /// <summary>One frame start to end on the caller's thread; null when the gate or budget skipped it.</summary>
     public FrameAnalysis? Analyze(ReadOnlySpan<byte> bgr, int width, int height, double pts, long frameIndex) =>
-        Admit(bgr, width, height, pts) ? Track(Detect(0, bgr, width, height), pts, frameIndex, width, height) : null;
+        Admit(bgr, width, height, pts) ? Track(Detect(0, bgr, width, height, pts), pts, frameIndex, width, height) : null;
 
     /// <summary>In frame order, for a frame not detected: the last analysis' objects at this frame's time.</summary>
     public FrameAnalysis Carry(double pts, long frameIndex, int width, int height) =>

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using OpenCvSharp;
+
+namespace StreamFusion.Tests.Fusion;
+
+/// <summary>Incident snapshots (issue 21, first part): a JPEG of the incident's start and best frame, boxes drawn, referenced by the record.</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void An_incident_gets_a_start_and_a_best_snapshot_with_the_frames_boxes_drawn()
+    {
+        using var temp = new TempDirectory();
+        var lobby = temp.File("lobby.mkv");
+        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-i", TestAssets.Media("jfk.wav"),
+            "-t", "12", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", lobby);
+        File.WriteAllText(temp.File("help.srt"), "1\n00:00:06,000 --> 00:00:09,000\nhelp me please\n\n");
+        var evidence = temp.File("evidence");
+        var replay = Processes.Cli("replay", lobby, "--transcript", temp.File("help.srt"), "--keywords", "help", "--no-kafka", "--out", temp.File("records.jsonl"), "--evidence", evidence);
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        var lines = File.ReadAllLines(temp.File("records.jsonl"));
+        foreach (var line in lines) RecordSchema.AssertValid(line);
+        var records = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var snapshots = records.Where(r => r.TryGetProperty("snapshot", out _)).ToList();
+        Assert.Equal("start", snapshots[0].GetProperty("snapshot").GetProperty("kind").GetString());
+        Assert.Equal("start", snapshots[0].GetProperty("incident").GetProperty("state").GetString());
+        Assert.All(snapshots.Skip(1), r => Assert.Equal("best", r.GetProperty("snapshot").GetProperty("kind").GetString()));
+
+        foreach (var record in snapshots)
+        {
+            var snapshot = record.GetProperty("snapshot");
+            var pts = snapshot.GetProperty("pts").GetDouble();
+            Assert.InRange(pts, record.GetProperty("window").GetProperty("start").GetDouble(), record.GetProperty("window").GetProperty("end").GetDouble());
+            var file = Path.Combine(evidence, snapshot.GetProperty("path").GetString()!);
+            var probe = Processes.Run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", file]);
+            Assert.Equal($"mjpeg,{snapshot.GetProperty("width").GetInt32()},{snapshot.GetProperty("height").GetInt32()}", probe.Stdout.Trim());
+            Assert.Equal("768,432", $"{snapshot.GetProperty("width").GetInt32()},{snapshot.GetProperty("height").GetInt32()}"); // the frame's size
+            // The boxes are drawn in the box colour (JPEG: near it); the footage itself (a white wall, a wooden floor) has none of it.
+            using var image = Cv2.ImRead(file);
+            using var green = new Mat();
+            Cv2.InRange(image, new Scalar(0, 170, 0), new Scalar(110, 255, 110), green);
+            Assert.True(Cv2.CountNonZero(green) >= 500, $"{file}: {Cv2.CountNonZero(green)} box-green pixels");
+        }
+        Assert.True(File.Exists(Path.Combine(evidence, "lobby", "lobby_6.000", "start.jpg")));
+        Assert.Empty(Directory.GetFiles(evidence, "*.part", SearchOption.AllDirectories));
+    }
+}
