@@ -44,7 +44,7 @@ public sealed class SoundListener
     public List<SoundTagging> Push(ReadOnlySpan<float> samples, double pts, List<SoundEvent> reported)
     {
         var tagged = new List<SoundTagging>();
-        if (double.IsNaN(_bufferPts) || Math.Abs(pts - (_bufferPts + _count / (double)_rate)) > 0.1) Restart(pts, reported);
+        if (double.IsNaN(_bufferPts)) Restart(pts, reported);
         if (_count + samples.Length > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _count + samples.Length));
         samples.CopyTo(_buffer.AsSpan(_count));
         _count += samples.Length;
@@ -95,8 +95,11 @@ public sealed class SoundListener
         tagged.Add(new SoundTagging(start, end, top, _settings.Embedding ? embedding : null));
     }
 
-    /// <summary>A jump in the media clock (a gap in a live stream): open events end, windows start again at the next hop.</summary>
-    private void Restart(double pts, List<SoundEvent> reported)
+    /// <summary>
+    /// A jump in the media clock (a gap in a live stream, found by the audio analyzer): open events end, windows
+    /// start again at the next hop from <paramref name="pts"/>.
+    /// </summary>
+    public void Restart(double pts, List<SoundEvent> reported)
     {
         _joiner.Finish(reported);
         (_bufferPts, _count) = (pts, 0);

@@ -111,6 +111,7 @@ public sealed class AudioAnalyzer : IDisposable
         if (double.IsNaN(_bufferPts) || Math.Abs(pts - expected) > 0.1)
         {
             _cutter?.Restart(_segmenter.OpenSince, _clips);
+            _sounds?.Restart(pts, _soundsReported);
             _count = _mfccAt = _vadAt = 0;
             _bufferPts = pts;
         }
@@ -229,11 +230,11 @@ public sealed class AudioAnalyzer : IDisposable
     }
 
     /// <summary>What a window carries of a list: the items due by its end, removed from the list.</summary>
-    private static IReadOnlyList<T> Take<T>(List<T> items, Func<T, bool> due)
+    private static IReadOnlyList<T> Take<T>(List<T> items, Predicate<T> due)
     {
         if (items.Count == 0) return [];
-        var taken = items.Where(due).ToList();
-        items.RemoveAll(i => taken.Contains(i));
+        var taken = items.FindAll(due);
+        items.RemoveAll(due);
         return taken;
     }
 

@@ -86,7 +86,7 @@ public static class DrawCommand
                 if (vision is not null && frame.Pts >= at - TrackingLeadSeconds)
                     analysis = vision.Track(vision.Detect(0, frame.Pixels.Span, frame.Width, frame.Height), frame.Pts, frame.Index, frame.Width, frame.Height);
                 kept?.Dispose();
-                kept = new DrawnFrame(Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Pixels.ToArray()).Clone(), frame.Pts);
+                kept = new DrawnFrame(Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Pixels.ToArray()), frame.Pts);
                 if (frame.Pts >= at - 1e-6) break;
             }
         }
