@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using StreamFusion.Media.Clips;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Native;
 
 namespace StreamFusion.Media;
 
 /// <summary>The <see cref="IMediaSource"/> backed by the sfmedia shim over the system FFmpeg.</summary>
-internal sealed unsafe class FfmpegMediaSource : IMediaSource
+internal sealed unsafe class FfmpegMediaSource : IMediaSource, IClipSource
 {
     private readonly ItemPool<VideoFrame> _videoPool = new(pool => new VideoFrame(pool));
     private readonly ItemPool<AudioChunk> _audioPool = new(pool => new AudioChunk(pool));
@@ -22,17 +23,35 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
         _handle = handle;
         _audioRate = audioRate;
         Info = ReadInfo();
+        Extension = SfMediaNative.Utf8(SfMediaNative.ClipExtension(handle));
     }
 
     public MediaUri Uri { get; }
     public MediaInfo Info { get; }
+    public IClipSource? Clips => Extension.Length > 0 ? this : null;
+    public string Extension { get; }
+
+    public void Begin(string basePath, double from, double maxSeconds) =>
+        Check(SfMediaNative.ClipBegin(_handle, basePath, from, double.IsFinite(maxSeconds) ? maxSeconds : 0));
+
+    public void StopAt(double until) => SfMediaNative.ClipStopAt(_handle, until);
+
+    public void Finish() => SfMediaNative.ClipFinish(_handle);
+
+    public ClipFile? TakeFinished()
+    {
+        if (SfMediaNative.ClipTake(_handle, out var clip) == 0) return null;
+        return new ClipFile(SfMediaNative.Utf8(clip.Path, 1024), clip.Start, clip.End, clip.VideoFrames, clip.AudioPackets, clip.Bytes,
+            clip.Status == 0 ? null : SfMediaNative.Utf8(clip.Error, 256));
+    }
 
     public DecodeStats Stats
     {
         get
         {
             SfMediaNative.GetStats(_handle, out var s);
-            return new DecodeStats(s.Packets, s.CorruptPackets, s.DecodeErrors, s.VideoFrames, s.AudioFrames, s.SubtitleCues, s.Truncated != 0, s.Reached);
+            return new DecodeStats(s.Packets, s.CorruptPackets, s.DecodeErrors, s.VideoFrames, s.AudioFrames, s.SubtitleCues, s.Truncated != 0, s.Reached,
+                s.RingBytes, s.RingSeconds);
         }
     }
 
@@ -52,6 +71,8 @@ internal sealed unsafe class FfmpegMediaSource : IMediaSource
             OpenTimeoutMs = TimeoutMs(options.OpenTimeout, uri),
             ReadTimeoutMs = TimeoutMs(options.ReadTimeout, uri),
             DecoderThreads = options.DecoderThreads,
+            Clips = options.ClipPreRoll is null ? 0 : 1,
+            PreRollMs = (int)(options.ClipPreRoll ?? TimeSpan.Zero).TotalMilliseconds,
         };
         var handle = CreateHandle();
         int status;

@@ -1,3 +1,4 @@
+using StreamFusion.Media.Clips;
 using StreamFusion.Media.Items;
 
 namespace StreamFusion.Media;
@@ -11,6 +12,9 @@ public interface IMediaSource : IDisposable
     MediaUri Uri { get; }
     MediaInfo Info { get; }
     DecodeStats Stats { get; }
+
+    /// <summary>Evidence clips cut from this source's compressed packets; null when opened without <see cref="MediaSourceOptions.ClipPreRoll"/>.</summary>
+    IClipSource? Clips => null;
 
     /// <summary>The next item in demux order, or null at the end of the input.</summary>
     /// <exception cref="MediaException">the input failed (network loss, read error, interruption)</exception>

@@ -26,5 +26,8 @@ public sealed record MediaInfo(string Uri, string Format, double Duration, IRead
 /// <summary>Counters from the demux loop; corrupt packets are skipped, not fatal.</summary>
 /// <param name="Truncated">the input ended well before the duration its header declares</param>
 /// <param name="Reached">media seconds demuxed so far</param>
+/// <param name="RingBytes">compressed packets held back for evidence clips (0 without clips)</param>
+/// <param name="RingSeconds">how much media time those packets span</param>
 public readonly record struct DecodeStats(
-    long Packets, long CorruptPackets, long DecodeErrors, long VideoFrames, long AudioFrames, long SubtitleCues, bool Truncated, double Reached);
+    long Packets, long CorruptPackets, long DecodeErrors, long VideoFrames, long AudioFrames, long SubtitleCues, bool Truncated, double Reached,
+    long RingBytes = 0, double RingSeconds = 0);

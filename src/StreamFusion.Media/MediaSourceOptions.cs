@@ -22,5 +22,11 @@ public sealed record MediaSourceOptions
     /// <summary>Extra FFmpeg demuxer/protocol options (e.g. "buffer_size", "fflags").</summary>
     public IReadOnlyDictionary<string, string> FfmpegOptions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Keep this much of the compressed stream (back to the keyframe before it) so evidence clips can start before
+    /// the moment they are asked for; null: no clips.
+    /// </summary>
+    public TimeSpan? ClipPreRoll { get; init; }
+
     public static readonly TimeSpan DefaultNetworkTimeout = TimeSpan.FromSeconds(10);
 }

@@ -80,14 +80,21 @@ public static class Processes
 /// <summary>The published record schema (schemas/streamfusion.detection.v1.schema.json), which every emitted record must match.</summary>
 public static class RecordSchema
 {
-    private static readonly Lazy<NJsonSchema.JsonSchema> Schema = new(() => NJsonSchema.JsonSchema.FromFileAsync(
-        System.IO.Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "schemas", "streamfusion.detection.v1.schema.json")).GetAwaiter().GetResult());
+    private static readonly Lazy<NJsonSchema.JsonSchema> Detection = new(() => Load("streamfusion.detection.v1.schema.json"));
+    private static readonly Lazy<NJsonSchema.JsonSchema> Clip = new(() => Load("streamfusion.clip.v1.schema.json"));
 
-    public static void AssertValid(string record)
+    public static void AssertValid(string record) => AssertValid(Detection.Value, record);
+
+    public static void AssertValidClip(string message) => AssertValid(Clip.Value, message);
+
+    private static void AssertValid(NJsonSchema.JsonSchema schema, string json)
     {
-        var errors = Schema.Value.Validate(record);
-        Assert.True(errors.Count == 0, $"record does not match the schema: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{record}");
+        var errors = schema.Validate(json);
+        Assert.True(errors.Count == 0, $"does not match {schema.Title}: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{json}");
     }
+
+    private static NJsonSchema.JsonSchema Load(string name) => NJsonSchema.JsonSchema.FromFileAsync(
+        System.IO.Path.Combine(StreamFusion.Tests.Config.PipelineConfigTests.RepositoryRoot(), "schemas", name)).GetAwaiter().GetResult();
 }
 
 /// <summary>The CLI running in the background (a live pipeline), its output lines collected as they come.</summary>

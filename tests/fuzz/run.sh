@@ -12,7 +12,7 @@ work=${FUZZ_WORK:-$root/tests/fuzz/work}
 pkgs="libavformat libavcodec libavdevice libswscale libswresample libavutil"
 command -v clang >/dev/null || { echo "fuzz: needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
 mkdir -p "$work/corpus" "$work/seeds" crashes
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o "$work/fuzz_sfmedia" fuzz_sfmedia.c \
+clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o "$work/fuzz_sfmedia" fuzz_sfmedia.c ../../src/StreamFusion.Media/Native/sfclip.c \
   $(pkg-config --cflags --libs $pkgs) -lm
 # Seeds: the first 48 KiB of each media file (headers, first packets), so inputs stay small and fast.
 find "$assets/media" -type f \( -name '*.mp4' -o -name '*.mkv' -o -name '*.mpg' -o -name '*.avi' -o -name '*.wav' -o -name '*.ts' -o -name '*.webm' -o -name '*.mov' -o -name '*.srt' \) |

@@ -32,7 +32,7 @@ public sealed class SingleCameraOptions
     private readonly Option<string> _redact = new("--redact") { Description = "transcript text in records: none, keywords or full", DefaultValueFactory = _ => "none" };
     private readonly Option<bool> _noVision = new("--no-vision") { Description = "skip detection and tracking" };
     private readonly Option<string?> _rules = RulesOption.Create();
-    private readonly Option<string?> _evidence = new("--evidence") { Description = "write incident snapshots (JPEG, boxes drawn) under this folder: CAMERA/INCIDENT/start.jpg and best.jpg" };
+    private readonly Option<string?> _evidence = new("--evidence") { Description = "write incident evidence under this folder: CAMERA/INCIDENT/start.jpg and best.jpg (boxes drawn), clip.mp4 (5 s before to 5 s after) and clip.json once it is complete" };
     private readonly KafkaOptions _kafka = new();
     private readonly SpeechOptions _speech = new();
     private readonly Option<bool> _noKafka = new("--no-kafka") { Description = "do not publish to Kafka (records only with --out)" };
@@ -104,7 +104,7 @@ public sealed class SingleCameraOptions
             RecordsFile = parse.GetValue(_output),
             Kafka = publishing,
             AlwaysFuse = true,
-            Evidence = parse.GetValue(_evidence) is { } evidence ? new StreamFusion.Hosting.Records.EvidenceSettings(Path.GetFullPath(evidence)) : null,
+            Evidence = parse.GetValue(_evidence) is { } evidence ? StreamFusion.Hosting.Records.EvidenceSettings.InFolder(Path.GetFullPath(evidence)) : null,
         };
         return await HostedRun.RunAsync(config, globals, parse, options => options.KeepServing = keepServing);
     }

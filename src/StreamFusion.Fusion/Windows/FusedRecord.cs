@@ -18,7 +18,12 @@ public sealed record FusedRecord(
     public IReadOnlyList<FusedLine>? Lines { get; init; }
     /// <summary>The incident snapshot taken from this window, when one was (evidence on).</summary>
     public FusedSnapshot? Snapshot { get; init; }
+    /// <summary>The incident clip covering this window, on an incident's start and end records (evidence clips on).</summary>
+    public FusedClip? Clip { get; init; }
 }
+
+/// <summary>An incident clip: path relative to the evidence folder; a "clip ready" message follows once it is complete.</summary>
+public sealed record FusedClip(string Path);
 
 /// <summary>An incident snapshot: at its start, or its best-scoring window so far; path relative to the evidence folder, and the frame's pts.</summary>
 public sealed record FusedSnapshot(string Kind, string Path, double Pts, int Width, int Height);

@@ -159,6 +159,12 @@ public static class RecordJson
                 w.WriteNumber("height", snapshot.Height);
                 w.WriteEndObject();
             }
+            if (r.Clip is { } clip)
+            {
+                w.WriteStartObject("clip");
+                w.WriteString("path", clip.Path);
+                w.WriteEndObject();
+            }
             if (r.Incident is { } i)
             {
                 w.WriteStartObject("incident");

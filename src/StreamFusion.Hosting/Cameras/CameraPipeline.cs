@@ -35,6 +35,7 @@ public sealed class CameraPipeline : IDisposable
     private readonly SpeechStage? _speech;
     private readonly ILogger _logger;
     private readonly SnapshotWriter? _snapshots;
+    private readonly ClipRecorder? _clips;
     private CancellationToken _abort;
 
     /// <summary>
@@ -51,7 +52,10 @@ public sealed class CameraPipeline : IDisposable
         _logger = logger;
         _vision = vision;
         _audio = audio;
-        _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health);
+        if (records?.Evidence is { Clips: not null } clipEvidence)
+            _clips = new ClipRecorder(clipEvidence, camera.Id, () => _decode!.Source.Clips?.Extension ?? "mp4", pts => _decode!.Clock.WallTimeAt(pts),
+                records.Announce, logger);
+        _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health, _clips?.Cutter);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
         // Drops happen where the slow consumers are: route only sorts items and never waits long, so its input never
@@ -133,6 +137,8 @@ public sealed class CameraPipeline : IDisposable
     public StageLatencies Latency { get; } = new();
     /// <summary>The scene rules' view after the last analysed frame: zone occupancy, line counts; null without rules.</summary>
     public SceneFrame? Scene { get; private set; }
+    /// <summary>Incident clips completed so far; null without evidence clips.</summary>
+    public long? ClipsReady => _clips?.Ready;
 
     /// <summary>
     /// With inference in the pipeline, "auto" decoder threads means one: single-threaded decoding outpaces the
@@ -156,6 +162,8 @@ public sealed class CameraPipeline : IDisposable
         InferenceSharing sharing, Action sourceOpened, CancellationToken stop)
     {
         var options = DecodeOptions(camera.Decode, vision is not null);
+        if (records?.Evidence?.Clips is { } clips)
+            options = options with { ClipPreRoll = clips.RingFor(records.Fusion.WindowSeconds, records.Fusion.MaxLateness + Math.Max(records.Fusion.TranscriptLateness, records.Fusion.SpeechLateness)) };
         IMediaSource Reopen(CancellationToken cancel) => MediaSource.Open(resolvedUri, options, cancel);
         var source = Reopen(stop);
         sourceOpened();
@@ -200,6 +208,7 @@ public sealed class CameraPipeline : IDisposable
         await foreach (var fused in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
             var record = _snapshots?.For(fused) is { } snapshot ? fused with { Snapshot = snapshot } : fused;
+            if (_clips?.For(fused) is { } clip) record = record with { Clip = clip };
             records.Write(record);
             if (record.Revision == 0) Latency.Record("publish", record.EndCaptured);
             foreach (var hit in record.Transcript.Hits)

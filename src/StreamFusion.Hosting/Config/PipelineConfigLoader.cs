@@ -102,7 +102,8 @@ public static partial class PipelineConfigLoader
             var folder = evidenceSection.String("dir", required: true) ?? "";
             if (folder.Length > 0 && !Path.IsPathRooted(folder)) folder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", folder));
             var snapshot = evidenceSection.Section("snapshot");
-            evidence = new Records.EvidenceSettings(folder, snapshot?.Int("max_width", 0, 0, 16384) ?? 0, snapshot?.Int("quality", 85, 1, 100) ?? 85);
+            evidence = new Records.EvidenceSettings(folder, snapshot?.Int("max_width", 0, 0, 16384) ?? 0, snapshot?.Int("quality", 85, 1, 100) ?? 85,
+                ReadClips(evidenceSection.Section("clip")));
             snapshot?.RejectUnknownKeys();
             evidenceSection.RejectUnknownKeys();
         }
@@ -163,6 +164,25 @@ public static partial class PipelineConfigLoader
         };
         section.RejectUnknownKeys();
         return decode;
+    }
+
+    /// <summary>`evidence.clip`: on unless `enabled: false`; pre_roll, post_roll, max_length.</summary>
+    private static Records.ClipSettings? ReadClips(YamlSection? section)
+    {
+        var defaults = new Records.ClipSettings();
+        if (section is null) return defaults;
+        var enabled = section.Bool("enabled", true);
+        var clips = new Records.ClipSettings
+        {
+            PreRoll = section.Duration("pre_roll", defaults.PreRoll),
+            PostRoll = section.Duration("post_roll", defaults.PostRoll),
+            MaxLength = section.Duration("max_length", defaults.MaxLength),
+        };
+        if (clips.PreRoll < TimeSpan.Zero || clips.PreRoll > TimeSpan.FromMinutes(5)) section.Error(null, "pre_roll", "must be from 0 to 5m");
+        if (clips.PostRoll < TimeSpan.Zero) section.Error(null, "post_roll", "must not be negative");
+        if (clips.MaxLength < TimeSpan.FromSeconds(5)) section.Error(null, "max_length", "must be at least 5s");
+        section.RejectUnknownKeys();
+        return enabled ? clips : null;
     }
 
     private static ReconnectSettings ReadReconnect(YamlSection? section, ReconnectSettings defaults)

@@ -19,7 +19,8 @@ public sealed class PipelineMetrics
 
     private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
     private readonly Counter _utterances, _speechSeconds, _speechDecodeSeconds, _keywordHits, _speechSkipped;
-    private readonly Gauge _speechWaiting, _zoneObjects;
+    private readonly Gauge _speechWaiting, _zoneObjects, _ringBytes, _ringSeconds;
+    private readonly Counter _clips;
     private readonly Counter _lineCrossings;
     private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
@@ -59,6 +60,9 @@ public sealed class PipelineMetrics
         _speechWaiting = f.CreateGauge("streamfusion_speech_waiting_utterances", "utterances waiting for a decoder of the speech budget (speech.threads)");
         _zoneObjects = f.CreateGauge("streamfusion_zone_objects", "objects inside a zone (scene rules), by label", [.. camera, "zone", "label"]);
         _lineCrossings = f.CreateCounter("streamfusion_line_crossings_total", "objects that crossed a line (scene rules), by direction", [.. camera, "line", "direction"]);
+        _ringBytes = f.CreateGauge("streamfusion_clip_ring_bytes", "compressed packets held back for evidence clips (about bitrate x pre-roll)", camera);
+        _ringSeconds = f.CreateGauge("streamfusion_clip_ring_seconds", "media time those packets span", camera);
+        _clips = f.CreateCounter("streamfusion_clips_total", "incident clips complete under the evidence folder", camera);
         Registry.AddBeforeCollectCallback(Update);
         DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
     }
@@ -104,6 +108,13 @@ public sealed class PipelineMetrics
                 _keywordHits.WithLabels(id).IncTo(speech.KeywordHits);
                 _speechSkipped.WithLabels(id, "transcription").IncTo(speech.TranscriptionSkipped);
                 _speechSkipped.WithLabels(id, "utterance").IncTo(speech.UtterancesSkipped);
+            }
+            if (camera.ClipsReady is { } clips)
+            {
+                var stats = camera.DecodeStats;
+                _ringBytes.WithLabels(id).Set(stats.RingBytes);
+                _ringSeconds.WithLabels(id).Set(stats.RingSeconds);
+                _clips.WithLabels(id).IncTo(clips);
             }
             if (camera.Scene is { } scene) UpdateScene(id, scene, camera.Camera.Vision.Rules.Rules);
             foreach (var stage in StageLatencies.Stages)

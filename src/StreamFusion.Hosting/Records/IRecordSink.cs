@@ -10,6 +10,11 @@ public interface IRecordSink
     /// <summary>Where incident snapshots go; null: none taken.</summary>
     EvidenceSettings? Evidence => null;
 
+    /// <summary>Takes a "clip ready": an incident clip is complete under the evidence folder. Called from any thread.</summary>
+    void Announce(ClipReady clip)
+    {
+    }
+
     /// <summary>Takes one record; called by one camera's publish stage at a time per camera, cameras concurrently.</summary>
     void Write(FusedRecord record);
 }

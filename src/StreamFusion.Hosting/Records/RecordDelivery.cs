@@ -45,7 +45,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
         if (jsonlPath is not null)
         {
             if (Path.GetDirectoryName(Path.GetFullPath(jsonlPath)) is { } folder) Directory.CreateDirectory(folder);
-            _jsonl = new StreamWriter(jsonlPath);
+            _jsonl = new StreamWriter(jsonlPath) { AutoFlush = true }; // a live run's file is read while it grows
         }
     }
 

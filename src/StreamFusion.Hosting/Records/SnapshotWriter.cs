@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using StreamFusion.Fusion.Windows;
 using StreamFusion.Vision.Evidence;
 using StreamFusion.Vision.Scene;
@@ -10,7 +9,7 @@ namespace StreamFusion.Hosting.Records;
 /// best.jpg from its best-scoring window so far (replaced while the incident is open), each written to a
 /// temporary name and renamed, so a reader never sees half a file. The record of that window references it.
 /// </summary>
-public sealed partial class SnapshotWriter(EvidenceSettings settings, string camera, FrameKeeper keeper, SceneRules rules)
+public sealed class SnapshotWriter(EvidenceSettings settings, string camera, FrameKeeper keeper, SceneRules rules)
 {
     private readonly Dictionary<string, double> _bestScore = [];
 
@@ -26,7 +25,7 @@ public sealed partial class SnapshotWriter(EvidenceSettings settings, string cam
         if (!started && _bestScore.TryGetValue(incident.Id, out var best) && record.Score <= best) return null;
         if (keeper.Frame(record.Start) is not { } frame) return null; // no frame analysed in that window
         _bestScore[incident.Id] = record.Score;
-        var folder = Path.Combine(Safe(camera), Safe(incident.Id));
+        var folder = EvidencePaths.Folder(camera, incident.Id);
         var jpeg = SnapshotRenderer.Jpeg(frame, rules, settings.MaxWidth, settings.Quality);
         if (started) Write(Path.Combine(folder, "start.jpg"), jpeg);
         Write(Path.Combine(folder, "best.jpg"), jpeg);
@@ -35,22 +34,5 @@ public sealed partial class SnapshotWriter(EvidenceSettings settings, string cam
         return new FusedSnapshot(started ? "start" : "best", Path.Combine(folder, started ? "start.jpg" : "best.jpg"), Math.Round(frame.Pts, 6), width, height);
     }
 
-    private void Write(string relative, byte[] bytes)
-    {
-        var path = Path.Combine(settings.Directory, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".part";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    /// <summary>Ids hold '@' and '.'; a file name keeps letters, digits, '-', '_' and '.'.</summary>
-    private static string Safe(string name) => Unsafe().Replace(name, "_");
-
-    [GeneratedRegex("[^A-Za-z0-9_.-]")]
-    private static partial Regex Unsafe();
+    private void Write(string relative, byte[] bytes) => EvidencePaths.WriteAtomically(Path.Combine(settings.Directory, relative), bytes);
 }
-
-/// <summary>Where evidence goes and how snapshots are made (`evidence:` in a pipeline file, `--evidence DIR`).</summary>
-/// <param name="MaxWidth">snapshots wider than this are scaled down; 0: the frame's size</param>
-public sealed record EvidenceSettings(string Directory, int MaxWidth = 0, int Quality = 85);

@@ -10,6 +10,7 @@ internal struct SfParams
     public int VideoWidth, VideoHeight, AudioRate;
     public int WantVideo, WantAudio, WantSubtitles, ConvertVideo;
     public int OpenTimeoutMs, ReadTimeoutMs, DecoderThreads;
+    public int Clips, PreRollMs;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -34,6 +35,19 @@ internal struct SfStats
     public long Packets, CorruptPackets, DecodeErrors, VideoFrames, AudioFrames, SubtitleCues;
     public long Truncated;
     public double Reached;
+    public long RingBytes;
+    public int RingPackets;
+    public double RingSeconds;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SfClipInfo
+{
+    public int Status, VideoFrames, AudioPackets;
+    public double Start, End;
+    public long Bytes;
+    public fixed byte Path[1024];
+    public fixed byte Error[256];
 }
 
 internal enum SfKind { End = 0, Video = 1, Audio = 2, Subtitle = 3 }
@@ -78,6 +92,12 @@ internal static unsafe partial class SfMediaNative
     [LibraryImport(Library, EntryPoint = "sf_audio_copy")] public static partial int AudioCopy(SfSourceHandle source, float* destination, int capacity);
     [LibraryImport(Library, EntryPoint = "sf_subtitle_copy")] public static partial int SubtitleCopy(SfSourceHandle source, byte* destination, int capacity);
     [LibraryImport(Library, EntryPoint = "sf_get_stats")] public static partial void GetStats(SfSourceHandle source, out SfStats stats);
+    [LibraryImport(Library, EntryPoint = "sf_clip_begin", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ClipBegin(SfSourceHandle source, string basePath, double from, double maxSeconds);
+    [LibraryImport(Library, EntryPoint = "sf_clip_stop_at")] public static partial void ClipStopAt(SfSourceHandle source, double until);
+    [LibraryImport(Library, EntryPoint = "sf_clip_finish")] public static partial void ClipFinish(SfSourceHandle source);
+    [LibraryImport(Library, EntryPoint = "sf_clip_take")] public static partial int ClipTake(SfSourceHandle source, out SfClipInfo clip);
+    [LibraryImport(Library, EntryPoint = "sf_clip_extension")] public static partial nint ClipExtension(SfSourceHandle source);
     [LibraryImport(Library, EntryPoint = "sf_versions")] public static partial void Versions(byte* destination, int capacity);
 
     public static string Utf8(nint text) => Marshal.PtrToStringUTF8(text) ?? "";

@@ -9,6 +9,6 @@ if ! command -v gcc >/dev/null || ! command -v pkg-config >/dev/null || ! pkg-co
   exit 1
 fi
 mkdir -p "$(dirname "$out")"
-gcc -O2 -fPIC -fvisibility=hidden -Wall -Wextra -Werror -shared -o "$out.tmp" "$here/sfmedia.c" \
+gcc -O2 -fPIC -fvisibility=hidden -Wall -Wextra -Werror -shared -o "$out.tmp" "$here/sfmedia.c" "$here/sfclip.c" \
   $(pkg-config --cflags --libs $pkgs) -lm -Wl,--no-undefined -Wl,-z,now
 mv "$out.tmp" "$out"

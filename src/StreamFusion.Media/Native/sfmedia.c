@@ -1,4 +1,4 @@
-/* sfmedia: the only native code in StreamFusion.
+/* sfmedia: the only native code in StreamFusion (with sfclip.c, the evidence clips it cuts from its packets).
  * One demux loop over the system FFmpeg libraries that hands out decoded video (BGR24),
  * audio (float32 mono, resampled) and text subtitle cues, all on one media clock
  * (seconds since the container's start time). Everything libav-shaped stays in this file;
@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "sfclip.h"
 
 #define SF_API __attribute__((visibility("default")))
 
@@ -37,6 +38,8 @@ typedef struct {
     int32_t convert_video;             /* 0: decode only, no BGR conversion (frame counting) */
     int32_t open_timeout_ms, read_timeout_ms; /* 0 = none */
     int32_t decoder_threads;           /* 0 = auto */
+    int32_t clips;                     /* 1: keep compressed packets for evidence clips (sfclip.c) */
+    int32_t pre_roll_ms;               /* how far back the packet ring reaches (to the keyframe before) */
 } sf_params;
 
 typedef struct {
@@ -57,10 +60,16 @@ typedef struct {
  * width 360 for yuv420p -> bgr24), so destinations carry this much slack beyond width*height*3. */
 #define SF_SCALER_SLACK 256
 
+/* A packet ring never holds more than this, whatever the stream's GOP (about 50 s of an 8 Mbit/s camera). */
+#define SF_RING_MAX_BYTES (48LL << 20)
+
 typedef struct {
     int64_t packets, corrupt_packets, decode_errors, video_frames, audio_frames, subtitle_cues;
     int64_t truncated;      /* 1: the input ended well before the duration or frame count its header declares */
     double reached;         /* media seconds demuxed so far */
+    int64_t ring_bytes;     /* compressed packets held for clips */
+    int32_t ring_packets;
+    double ring_seconds;
 } sf_stats;
 
 typedef struct {
@@ -96,6 +105,7 @@ typedef struct {
     int64_t deadline;
     int armed_ms, timed_out;
     sf_stats stats;
+    sf_clipper *clipper;
     char error[512];
 } sf_source;
 
@@ -190,6 +200,7 @@ SF_API const char *sf_error_message(sf_source *s) { return s ? s->error : ""; }
 SF_API void sf_get_stats(sf_source *s, sf_stats *out) {
     *out = s->stats;
     out->reached = s->reached;
+    if (s->clipper) clipper_ring(s->clipper, &out->ring_bytes, &out->ring_packets, &out->ring_seconds);
 }
 
 /* Only headers that state the duration or frame count (mp4, avi, mkv) tell a cut file from a short one. */
@@ -238,6 +249,7 @@ SF_API void sf_interrupt(sf_source *s) { if (s) atomic_store(&s->abort, 1); }
 
 SF_API void sf_close(sf_source *s) {
     if (!s) return;
+    clipper_free(&s->clipper);
     avcodec_free_context(&s->video.ctx);
     avcodec_free_context(&s->audio.ctx);
     avcodec_free_context(&s->subtitle.ctx);
@@ -359,6 +371,8 @@ static int open_streams(sf_source *s) {
         }
     }
     if (!(s->pkt = av_packet_alloc()) || !(s->frame = av_frame_alloc())) return SF_ERR_NO_MEMORY;
+    if (p->clips && !(s->clipper = clipper_create(s->fmt, v, a, s->start, p->pre_roll_ms / 1000.0, SF_RING_MAX_BYTES)))
+        return SF_ERR_NO_MEMORY;
     return 0;
 }
 
@@ -560,6 +574,22 @@ static int next_drain_step(sf_source *s, sf_item *item) {
     return SF_END;
 }
 
+/* Starts an evidence clip at the last keyframe at or before media time `from`, at most `max_seconds` long, written
+ * to base.mp4 (base.mkv when a codec cannot go into MP4) under a temporary name; see sfclip.h. */
+SF_API int sf_clip_begin(sf_source *s, const char *base, double from, double max_seconds) {
+    if (!s->clipper) { snprintf(s->error, sizeof s->error, "clips were not asked for when the source was opened"); return SF_ERR_ARGUMENT; }
+    return clipper_begin(s->clipper, base, from, max_seconds, s->error, sizeof s->error) < 0 ? SF_ERR_IO : 0;
+}
+
+/* "mp4", or "mkv" when a stream's codec cannot go into MP4; "" without clips. */
+SF_API const char *sf_clip_extension(sf_source *s) { return s->clipper ? clipper_extension(s->clipper) : ""; }
+
+SF_API void sf_clip_stop_at(sf_source *s, double until) { if (s->clipper) clipper_stop_at(s->clipper, until); }
+
+SF_API void sf_clip_finish(sf_source *s) { if (s->clipper) clipper_finish(s->clipper); }
+
+SF_API int sf_clip_take(sf_source *s, sf_clip_info *out) { return s->clipper ? clipper_take_finished(s->clipper, out) : 0; }
+
 /* Delivers the next decoded item in demux order: SF_VIDEO, SF_AUDIO, SF_SUBTITLE,
  * SF_END at end of input, or a negative sf_error. Corrupt packets are counted and skipped. */
 SF_API int sf_next(sf_source *s, sf_item *item) {
@@ -591,6 +621,7 @@ SF_API int sf_next(sf_source *s, sf_item *item) {
         if (r == AVERROR_EOF || (r < 0 && s->fmt->pb && avio_feof(s->fmt->pb))) {
             if (r != AVERROR_EOF) s->stats.truncated = 1;
             check_truncation(s);
+            if (s->clipper) clipper_finish(s->clipper);
             s->draining = 1;
             continue;
         }
@@ -598,6 +629,7 @@ SF_API int sf_next(sf_source *s, sf_item *item) {
         if (r < 0) return fail(s, "reading input", r);
         s->stats.packets++;
         track_reached(s, s->pkt);
+        if (s->clipper) clipper_add(s->clipper, s->pkt);
         if (s->pkt->stream_index == s->video.stream) s->video_packets++;
         if (s->pkt->flags & AV_PKT_FLAG_CORRUPT) s->stats.corrupt_packets++;
         if (s->pkt->stream_index == s->subtitle.stream && s->subtitle.ctx) {

@@ -1,4 +1,5 @@
 using StreamFusion.Core.Stages;
+using StreamFusion.Media.Clips;
 using StreamFusion.Media.Items;
 using StreamFusion.Media.Live;
 
@@ -18,6 +19,7 @@ public sealed class DecodeStage
     private readonly ReconnectPolicy _reconnect;
     private readonly Pacing _pacing;
     private readonly SourceRetry _retry;
+    private readonly ClipCutter? _clips;
     private IMediaSource _source;
     private double _position = double.NaN;
     private double _ptsOffset;
@@ -28,9 +30,11 @@ public sealed class DecodeStage
 
     /// <param name="reopen">opens the same input again (for reconnects); null: the source cannot be reopened</param>
     /// <param name="health">state changes of the source (connecting, live, stalled, backing-off, ended, failed)</param>
+    /// <param name="clips">evidence clip requests, applied between reads; null: none</param>
     public DecodeStage(IMediaSource source, Pacing pacing, Func<CancellationToken, IMediaSource>? reopen = null, ReconnectPolicy? reconnect = null,
-        CameraHealth? health = null)
+        CameraHealth? health = null, ClipCutter? clips = null)
     {
+        _clips = clips;
         _source = source;
         _pacing = pacing;
         _reopen = reopen;
@@ -87,6 +91,7 @@ public sealed class DecodeStage
         finally
         {
             _reading = false;
+            _clips?.Finish(source, _ptsOffset); // a clip ends with its source: complete up to here
             pacer.DisposeHeld(); // what was read but not delivered: stopped, aborted or failed while writing
         }
     }
@@ -98,6 +103,7 @@ public sealed class DecodeStage
             MediaItem? item;
             try
             {
+                _clips?.Pump(source, _ptsOffset);
                 item = source.ReadNext();
             }
             catch (MediaAbortedException aborted)
