@@ -23,7 +23,11 @@ public static class TailCommand
         var max = new Option<int>("--max") { Description = "stop after this many records (0 = no limit)" };
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "stop once every partition is read to its end" };
         var status = new Option<bool>("--status") { Description = $"print camera state changes from the status topic ({StreamFusion.Hosting.Config.KafkaConfig.DefaultStatusTopic} unless --topic) instead of records" };
-        var command = new Command("tail", "Print detection records (or camera status) from Kafka as they arrive") { camera, fromBeginning, json, group, max, exitAtEnd, status };
+        var snapshots = new Option<string?>("--snapshots")
+        {
+            Description = $"save incident snapshots from the snapshots topic ({StreamFusion.Hosting.Config.KafkaConfig.DefaultSnapshotsTopic} unless --topic) under this folder as CAMERA/INCIDENT/KIND.jpg, and print clip-ready messages",
+        };
+        var command = new Command("tail", "Print detection records (or camera status, or save snapshots) from Kafka as they arrive") { camera, fromBeginning, json, group, max, exitAtEnd, status, snapshots };
         kafka.AddTo(command);
         command.SetAction((parse, _) => globals.RunAsync(parse, () => Task.Run(() =>
         {
@@ -31,7 +35,11 @@ public static class TailCommand
             if (connection.BootstrapServers is null)
                 throw new ArgumentException("--kafka HOST:PORT is required (a running pipeline prints its embedded broker's address)");
             var statusOnly = parse.GetValue(status);
-            var topic = statusOnly && parse.GetResult(kafka.Topic) is null or { Implicit: true } ? StreamFusion.Hosting.Config.KafkaConfig.DefaultStatusTopic : parse.GetValue(kafka.Topic)!;
+            var snapshotFolder = parse.GetValue(snapshots) is { } folder ? Path.GetFullPath(folder) : null;
+            if (statusOnly && snapshotFolder is not null) throw new ArgumentException("--status and --snapshots read different topics: choose one");
+            var defaultTopic = statusOnly ? StreamFusion.Hosting.Config.KafkaConfig.DefaultStatusTopic
+                : snapshotFolder is not null ? StreamFusion.Hosting.Config.KafkaConfig.DefaultSnapshotsTopic : null;
+            var topic = defaultTopic is not null && parse.GetResult(kafka.Topic) is null or { Implicit: true } ? defaultTopic : parse.GetValue(kafka.Topic)!;
             var cameras = (parse.GetValue(camera) ?? []).ToHashSet();
             using var shutdown = new ShutdownSignal(globals.Logger);
             var properties = connection.ClientProperties(connection.BootstrapServers);
@@ -55,7 +63,7 @@ public static class TailCommand
                 }
                 atEnd.Remove(result.Partition.Value);
                 if (cameras.Count > 0 && !cameras.Contains(result.Message.Key ?? "")) continue;
-                Console.Out.WriteLine(Render(result.Message.Value, parse.GetValue(json), statusOnly));
+                Console.Out.WriteLine(snapshotFolder is null ? Render(result.Message.Value, parse.GetValue(json), statusOnly) : SnapshotMessage.Save(result.Message, snapshotFolder));
                 if (++printed == parse.GetValue(max)) break;
             }
             consumer.Close();

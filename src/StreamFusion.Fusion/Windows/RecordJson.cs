@@ -157,6 +157,19 @@ public static class RecordJson
                 w.WriteNumber("pts", snapshot.Pts);
                 w.WriteNumber("width", snapshot.Width);
                 w.WriteNumber("height", snapshot.Height);
+                w.WriteStartArray("objects");
+                foreach (var o in snapshot.Objects)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("label", o.Label);
+                    w.WriteNumber("score", o.Score);
+                    w.WriteStartArray("box");
+                    foreach (var v in o.Box) w.WriteNumberValue(v);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (snapshot.Topic is { } topic) w.WriteString("topic", topic);
                 w.WriteEndObject();
             }
             if (r.Clip is { } clip)

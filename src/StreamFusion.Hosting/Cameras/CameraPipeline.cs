@@ -54,7 +54,7 @@ public sealed class CameraPipeline : IDisposable
         _audio = audio;
         if (records?.Evidence is { Clips: not null } clipEvidence)
             _clips = new ClipRecorder(clipEvidence, camera.Id, () => _decode!.Source.Clips?.Extension ?? "mp4", pts => _decode!.Clock.WallTimeAt(pts),
-                records.Announce, logger);
+                records.PublishClip, logger);
         _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health, _clips?.Cutter);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
@@ -185,7 +185,12 @@ public sealed class CameraPipeline : IDisposable
         }
     }
 
-    public Task<PipelineOutcome> RunAsync(CancellationToken stop, TimeSpan drainTimeout) => _pipeline.RunAsync(stop, drainTimeout);
+    public async Task<PipelineOutcome> RunAsync(CancellationToken stop, TimeSpan drainTimeout)
+    {
+        var outcome = await _pipeline.RunAsync(stop, drainTimeout).ConfigureAwait(false);
+        if (_clips is not null) await _clips.DrainAsync().ConfigureAwait(false); // the clip cut at the end goes out with the records
+        return outcome;
+    }
 
     /// <summary>After a run: a cut input is an error even though everything before the cut went through.</summary>
     public void ThrowIfInputTruncated()
@@ -207,7 +212,9 @@ public sealed class CameraPipeline : IDisposable
         var published = new HashSet<(string Keyword, double Start)>(); // keyword hits already carried by a record
         await foreach (var fused in input.Reader.ReadAllAsync(abort).ConfigureAwait(false))
         {
-            var record = _snapshots?.For(fused) is { } snapshot ? fused with { Snapshot = snapshot } : fused;
+            var record = fused;
+            if (_snapshots?.For(fused) is var (snapshot, jpeg))
+                record = record with { Snapshot = snapshot with { Topic = records.PublishSnapshot(fused, snapshot, jpeg) } };
             if (_clips?.For(fused) is { } clip) record = record with { Clip = clip };
             records.Write(record);
             if (record.Revision == 0) Latency.Record("publish", record.EndCaptured);

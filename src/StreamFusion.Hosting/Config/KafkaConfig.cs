@@ -26,14 +26,19 @@ public sealed record KafkaConfig
 
     public const string DefaultStatusTopic = "streamfusion.status";
 
+    /// <summary>Incident snapshots (JPEG) and "clip ready" messages, key = camera id, when evidence is on; null sends none.</summary>
+    public string? SnapshotsTopic { get; init; } = DefaultSnapshotsTopic;
+
+    public const string DefaultSnapshotsTopic = "streamfusion.snapshots";
+
     public PublisherSettings Publisher(KafkaEndpoint endpoint) => new(
         Topic,
         endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic),
         MemoryRecords, SpoolMaxBytes, SpoolFsync);
 
-    /// <summary>The status topic's publisher: the same durable spool machinery, in a folder of its own.</summary>
-    public PublisherSettings StatusPublisher(KafkaEndpoint endpoint, string topic) => new(
+    /// <summary>A side topic's publisher (status, snapshots): the same durable spool machinery, in a folder of its own.</summary>
+    public PublisherSettings SidePublisher(KafkaEndpoint endpoint, string topic, string folder) => new(
         topic,
-        SpoolDirectory is { } records ? Path.Combine(records, "status") : endpoint.IsEmbedded ? null : PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, topic),
+        SpoolDirectory is { } records ? Path.Combine(records, folder) : endpoint.IsEmbedded ? null : PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, topic),
         MemoryRecords, SpoolMaxBytes, SpoolFsync);
 }

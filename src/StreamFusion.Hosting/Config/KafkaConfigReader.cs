@@ -20,6 +20,7 @@ public static class KafkaConfigReader
             TranscriptsFromBeginning = section.Choice("transcript_offset", false, TryParseOffset, "'latest' or 'earliest'"),
             FlushTimeout = section.Duration("flush_timeout", defaults.FlushTimeout),
             StatusTopic = section.Has("status_topic") ? section.String("status_topic") is { Length: > 0 } status ? status : null : defaults.StatusTopic,
+            SnapshotsTopic = section.Has("snapshots_topic") ? section.String("snapshots_topic") is { Length: > 0 } snapshots ? snapshots : null : defaults.SnapshotsTopic,
         };
         if (section.Section("spool") is { } spool)
         {

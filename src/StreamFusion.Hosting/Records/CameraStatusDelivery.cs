@@ -11,15 +11,12 @@ namespace StreamFusion.Hosting.Records;
 /// <summary>
 /// Camera status on Kafka: one message per state change (connecting, live, stalled, backing-off, ended, failed),
 /// key = camera id, so a compacted topic keeps each camera's latest. It goes through a durable spool like the
-/// records, so a consumer learns that a camera was offline even when the broker was away meanwhile. Changes before
-/// Kafka connects (cameras opening) wait in memory and go first.
+/// records, so a consumer learns that a camera was offline even when the broker was away meanwhile.
 /// </summary>
 public sealed class CameraStatusDelivery(KafkaConfig kafka, string topic, ILogger logger) : IDisposable
 {
     public const string Schema = "streamfusion.status.v1";
-    private readonly Queue<OutgoingRecord> _early = new();
-    private readonly object _gate = new();
-    private DetectionPublisher? _publisher;
+    private readonly TopicDelivery _delivery = new(kafka, topic, "status", logger);
 
     public string Topic => topic;
 
@@ -30,27 +27,12 @@ public sealed class CameraStatusDelivery(KafkaConfig kafka, string topic, ILogge
         Report(health, health.State, null);
     }
 
-    public void Start(KafkaEndpoint endpoint)
-    {
-        lock (_gate)
-        {
-            _publisher = new DetectionPublisher(kafka.StatusPublisher(endpoint, topic), kafka.Connection.ClientProperties(endpoint.BootstrapServers), logger);
-            while (_early.TryDequeue(out var waiting)) _publisher.Publish(waiting);
-        }
-    }
+    public void Start(KafkaEndpoint endpoint) => _delivery.Start(endpoint);
 
-    private void Report(CameraHealth health, CameraState state, string? detail)
-    {
-        var message = Message(health, state, detail, DateTimeOffset.UtcNow);
-        lock (_gate)
-        {
-            if (_publisher is null) _early.Enqueue(message);
-            else _publisher.Publish(message);
-        }
-    }
+    private void Report(CameraHealth health, CameraState state, string? detail) => _delivery.Publish(Message(health, state, detail, DateTimeOffset.UtcNow));
 
     /// <returns>messages not acknowledged in time (kept in the spool)</returns>
-    public Task<long> FlushAsync(TimeSpan timeout) => _publisher?.FlushAsync(timeout) ?? Task.FromResult(0L);
+    public Task<long> FlushAsync(TimeSpan timeout) => _delivery.FlushAsync(timeout);
 
     internal static OutgoingRecord Message(CameraHealth health, CameraState state, string? detail, DateTimeOffset at)
     {
@@ -76,5 +58,5 @@ public sealed class CameraStatusDelivery(KafkaConfig kafka, string topic, ILogge
         ], buffer.ToArray(), at);
     }
 
-    public void Dispose() => _publisher?.Dispose();
+    public void Dispose() => _delivery.Dispose();
 }

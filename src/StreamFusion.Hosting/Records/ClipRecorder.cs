@@ -26,6 +26,7 @@ public sealed class ClipRecorder
     private readonly object _gate = new();
     private OpenClip? _open;
     private long _readyCount;
+    private readonly List<Task> _announcing = [];
     private readonly Dictionary<string, FusedClip> _firstClip = []; // per open incident: the clip its start is in
 
     /// <param name="extension">the container the camera's clips get ("mp4" or "mkv")</param>
@@ -100,7 +101,18 @@ public sealed class ClipRecorder
             _logger.LogWarning("evidence: clip {Path} failed: {Error}", clip.Path, file.Error);
             return;
         }
-        _ = Task.Run(() => Announce(clip, file));
+        var announcing = Task.Run(() => Announce(clip, file));
+        lock (_gate)
+        {
+            _announcing.RemoveAll(t => t.IsCompleted);
+            _announcing.Add(announcing);
+        }
+    }
+
+    /// <summary>After the camera's run: waits for the clips finished at its end to be announced.</summary>
+    public Task DrainAsync()
+    {
+        lock (_gate) return Task.WhenAll(_announcing);
     }
 
     private void Announce(OpenClip clip, ClipFile file)

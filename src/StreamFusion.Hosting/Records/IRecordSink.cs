@@ -10,8 +10,12 @@ public interface IRecordSink
     /// <summary>Where incident snapshots go; null: none taken.</summary>
     EvidenceSettings? Evidence => null;
 
+    /// <summary>Takes an incident snapshot just written under the evidence folder.</summary>
+    /// <returns>the topic it is published to; null: none</returns>
+    string? PublishSnapshot(FusedRecord record, FusedSnapshot snapshot, byte[] jpeg) => null;
+
     /// <summary>Takes a "clip ready": an incident clip is complete under the evidence folder. Called from any thread.</summary>
-    void Announce(ClipReady clip)
+    void PublishClip(ClipReady clip)
     {
     }
 

@@ -35,6 +35,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     private readonly object _jsonlLock = new();
     private readonly Action<FusedRecord>? _observer;
     private DetectionPublisher? _publisher;
+    private readonly EvidenceDelivery? _snapshots;
 
     /// <param name="observer">sees every record too (an embedding application's callback)</param>
     /// <param name="evidence">where incident snapshots go; null: none taken</param>
@@ -42,6 +43,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     {
         (Fusion, _kafka, _logger, _observer, Evidence) = (fusion, kafka, logger, observer, evidence);
         CameraStatus = kafka is { Enabled: true, StatusTopic: { } statusTopic } ? new CameraStatusDelivery(kafka, statusTopic, logger) : null;
+        _snapshots = evidence is not null && kafka is { Enabled: true, SnapshotsTopic: { } snapshotsTopic } ? new EvidenceDelivery(kafka, snapshotsTopic, logger) : null;
         if (jsonlPath is not null)
         {
             if (Path.GetDirectoryName(Path.GetFullPath(jsonlPath)) is { } folder) Directory.CreateDirectory(folder);
@@ -62,11 +64,18 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     public void Start()
     {
         if (!_kafka.Enabled) return;
-        var topics = new[] { _kafka.Topic }.Concat(_kafka.TranscriptTopic is { } t ? [t] : []).Concat(CameraStatus is { } s ? [s.Topic] : []);
+        var topics = new[] { _kafka.Topic }.Concat(_kafka.TranscriptTopic is { } t ? [t] : []).Concat(CameraStatus is { } s ? [s.Topic] : [])
+            .Concat(_snapshots is { } e ? [e.Topic] : []);
         Endpoint = KafkaEndpoint.Open(_kafka.Connection, topics, _logger);
         _publisher = new DetectionPublisher(_kafka.Publisher(Endpoint), _kafka.Connection.ClientProperties(Endpoint.BootstrapServers), _logger);
         CameraStatus?.Start(Endpoint);
+        _snapshots?.Start(Endpoint);
     }
+
+    public string? PublishSnapshot(FusedRecord record, FusedSnapshot snapshot, byte[] jpeg) =>
+        _snapshots is not null && _snapshots.Snapshot(record, snapshot, jpeg) ? _snapshots.Topic : null;
+
+    public void PublishClip(ClipReady clip) => _snapshots?.Clip(clip);
 
     public void Write(FusedRecord record)
     {
@@ -91,9 +100,12 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
         if (_publisher is null) return null;
         var timeout = interrupted && InterruptedFlush < _kafka.FlushTimeout ? InterruptedFlush : _kafka.FlushTimeout;
         var statusFlush = CameraStatus?.FlushAsync(timeout) ?? Task.FromResult(0L); // side by side: one timeout, not two
+        var snapshotsFlush = _snapshots?.FlushAsync(timeout) ?? Task.FromResult(0L);
         var waiting = await _publisher.FlushAsync(timeout);
         if (await statusFlush is > 0 and var statusWaiting)
             _logger.LogWarning("kafka: {Waiting} camera status message(s) not delivered to {Topic}; kept in the spool for the next start", statusWaiting, CameraStatus!.Topic);
+        if (await snapshotsFlush is > 0 and var snapshotsWaiting)
+            _logger.LogWarning("kafka: {Waiting} snapshot message(s) not delivered to {Topic}; kept in the spool for the next start", snapshotsWaiting, _snapshots!.Topic);
         if (waiting > 0)
             _logger.LogError("kafka: {Waiting} record(s) not delivered to {Servers} within {Seconds:F0} s (broker unreachable?); kept in spool {Spool} for the next start",
                 waiting, Endpoint!.BootstrapServers, timeout.TotalSeconds, _publisher.SpoolDirectory);
@@ -118,6 +130,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     {
         _publisher?.Dispose();
         CameraStatus?.Dispose();
+        _snapshots?.Dispose();
         Endpoint?.Dispose();
         if (_jsonl is not null) await _jsonl.DisposeAsync();
     }

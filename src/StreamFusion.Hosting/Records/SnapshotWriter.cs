@@ -13,7 +13,8 @@ public sealed class SnapshotWriter(EvidenceSettings settings, string camera, Fra
 {
     private readonly Dictionary<string, double> _bestScore = [];
 
-    public FusedSnapshot? For(FusedRecord record)
+    /// <returns>the snapshot the record should reference and its JPEG, when the record's window gave one</returns>
+    public (FusedSnapshot Reference, byte[] Jpeg)? For(FusedRecord record)
     {
         if (record.Incident is not { } incident || record.Revision > 0) return null;
         if (incident.State == "end")
@@ -31,7 +32,14 @@ public sealed class SnapshotWriter(EvidenceSettings settings, string camera, Fra
         Write(Path.Combine(folder, "best.jpg"), jpeg);
         var (width, height) = settings.MaxWidth > 0 && frame.Width > settings.MaxWidth
             ? (settings.MaxWidth, (int)Math.Round(frame.Height * (double)settings.MaxWidth / frame.Width)) : (frame.Width, frame.Height);
-        return new FusedSnapshot(started ? "start" : "best", Path.Combine(folder, started ? "start.jpg" : "best.jpg"), Math.Round(frame.Pts, 6), width, height);
+        var drawn = frame.Objects.Select(o => Drawn(o, frame.Width, frame.Height)).ToList();
+        return (new FusedSnapshot(started ? "start" : "best", Path.Combine(folder, started ? "start.jpg" : "best.jpg"), Math.Round(frame.Pts, 6), width, height, drawn), jpeg);
+    }
+
+    private static FusedSnapshotObject Drawn(StreamFusion.Vision.Detection.DetectedObject o, int width, int height)
+    {
+        var b = o.Box.ClipTo(width, height).Normalize(width, height);
+        return new FusedSnapshotObject(o.Label, Math.Round(o.Score, 4), [Math.Round(b.X, 5), Math.Round(b.Y, 5), Math.Round(b.Width, 5), Math.Round(b.Height, 5)]);
     }
 
     private void Write(string relative, byte[] bytes) => EvidencePaths.WriteAtomically(Path.Combine(settings.Directory, relative), bytes);
