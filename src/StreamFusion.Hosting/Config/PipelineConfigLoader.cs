@@ -103,7 +103,7 @@ public static partial class PipelineConfigLoader
             if (folder.Length > 0 && !Path.IsPathRooted(folder)) folder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", folder));
             var snapshot = evidenceSection.Section("snapshot");
             evidence = new Records.EvidenceSettings(folder, snapshot?.Int("max_width", 0, 0, 16384) ?? 0, snapshot?.Int("quality", 85, 1, 100) ?? 85,
-                ReadClips(evidenceSection.Section("clip")));
+                ReadClips(evidenceSection.Section("clip")), ReadRetention(evidenceSection.Section("retain")));
             snapshot?.RejectUnknownKeys();
             evidenceSection.RejectUnknownKeys();
         }
@@ -164,6 +164,17 @@ public static partial class PipelineConfigLoader
         };
         section.RejectUnknownKeys();
         return decode;
+    }
+
+    /// <summary>`evidence.retain`: days and/or max_mb.</summary>
+    private static Records.RetentionSettings? ReadRetention(YamlSection? section)
+    {
+        if (section is null) return null;
+        var days = section.Has("days") ? section.Number("days", 0, 0.001, 36500) : (double?)null;
+        var megabytes = section.Has("max_mb") ? section.Number("max_mb", 0, 1, 1L << 30) : (double?)null;
+        if (days is null && megabytes is null) section.Error(null, "days", "retain needs days, max_mb or both");
+        section.RejectUnknownKeys();
+        return new Records.RetentionSettings(days is { } d ? TimeSpan.FromDays(d) : null, megabytes is { } mb ? (long)(mb * (1 << 20)) : null);
     }
 
     /// <summary>`evidence.clip`: on unless `enabled: false`; pre_roll, post_roll, max_length.</summary>

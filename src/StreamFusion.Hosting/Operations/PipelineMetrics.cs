@@ -20,7 +20,8 @@ public sealed class PipelineMetrics
     private readonly Gauge _batch, _state, _up, _fps, _queueDepth, _queueCapacity, _latency, _latencyCount, _kafkaWaiting, _kafkaSpoolBytes, _kafkaLatency;
     private readonly Counter _utterances, _speechSeconds, _speechDecodeSeconds, _keywordHits, _speechSkipped;
     private readonly Gauge _speechWaiting, _zoneObjects, _ringBytes, _ringSeconds;
-    private readonly Counter _clips;
+    private readonly Counter _clips, _evidenceDeleted;
+    private readonly Gauge _evidenceBytes;
     private readonly Counter _lineCrossings;
     private readonly Counter _reconnects, _gap, _frames, _analysed, _budgetSkipped, _records_, _incidents, _dropped, _kafkaRecords, _kafkaOutages, _transcripts;
 
@@ -63,6 +64,8 @@ public sealed class PipelineMetrics
         _ringBytes = f.CreateGauge("streamfusion_clip_ring_bytes", "compressed packets held back for evidence clips (about bitrate x pre-roll)", camera);
         _ringSeconds = f.CreateGauge("streamfusion_clip_ring_seconds", "media time those packets span", camera);
         _clips = f.CreateCounter("streamfusion_clips_total", "incident clips complete under the evidence folder", camera);
+        _evidenceBytes = f.CreateGauge("streamfusion_evidence_bytes", "what the evidence folder holds (after the last retention sweep)");
+        _evidenceDeleted = f.CreateCounter("streamfusion_evidence_deleted_total", "incident folders deleted by evidence.retain");
         Registry.AddBeforeCollectCallback(Update);
         DotNetStats.Register(Registry); // process memory, CPU, GC and thread counts, for spotting leaks and overload
     }
@@ -136,6 +139,11 @@ public sealed class PipelineMetrics
             _kafkaSpoolBytes.Set(k.SpoolBytes);
             _kafkaOutages.IncTo(k.Outages);
             if (_cameras.Delivery.AckLatency is { Count: > 0 } ack) SetQuantiles(ack, q => _kafkaLatency.WithLabels(q));
+        }
+        if (_cameras.Delivery?.Retention is { } retention)
+        {
+            _evidenceBytes.Set(retention.Bytes);
+            _evidenceDeleted.IncTo(retention.Deleted.Incidents);
         }
         if (_cameras.Transcripts is { } t)
         {

@@ -3,7 +3,8 @@ namespace StreamFusion.Hosting.Records;
 /// <summary>Where evidence goes and how it is made (`evidence:` in a pipeline file, `--evidence DIR`).</summary>
 /// <param name="MaxWidth">snapshots wider than this are scaled down; 0: the frame's size</param>
 /// <param name="Clips">incident clips; null: snapshots only</param>
-public sealed record EvidenceSettings(string Directory, int MaxWidth = 0, int Quality = 85, ClipSettings? Clips = null)
+/// <param name="Retain">limits on what the folder keeps; null: everything</param>
+public sealed record EvidenceSettings(string Directory, int MaxWidth = 0, int Quality = 85, ClipSettings? Clips = null, RetentionSettings? Retain = null)
 {
     /// <summary>With `--evidence DIR` alone: snapshots and clips with the default rolls.</summary>
     public static EvidenceSettings InFolder(string directory) => new(directory, Clips: new ClipSettings());

@@ -43,6 +43,8 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
     {
         (Fusion, _kafka, _logger, _observer, Evidence) = (fusion, kafka, logger, observer, evidence);
         CameraStatus = kafka is { Enabled: true, StatusTopic: { } statusTopic } ? new CameraStatusDelivery(kafka, statusTopic, logger) : null;
+        Retention = evidence?.Retain is { } retain ? new EvidenceRetention(evidence.Directory, retain, logger) : null;
+        Retention?.Start();
         _snapshots = evidence is not null && kafka is { Enabled: true, SnapshotsTopic: { } snapshotsTopic } ? new EvidenceDelivery(kafka, snapshotsTopic, logger) : null;
         if (jsonlPath is not null)
         {
@@ -53,6 +55,8 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
 
     public FusionSettings Fusion { get; }
     public EvidenceSettings? Evidence { get; }
+    /// <summary>Keeps the evidence folder within evidence.retain; null without limits.</summary>
+    public EvidenceRetention? Retention { get; }
     /// <summary>Camera state changes to the status topic; null without Kafka or with no status topic.</summary>
     public CameraStatusDelivery? CameraStatus { get; }
     /// <summary>The cluster records go to, once connected; null without Kafka.</summary>
@@ -131,6 +135,7 @@ public sealed class RecordDelivery : IRecordSink, IAsyncDisposable
         _publisher?.Dispose();
         CameraStatus?.Dispose();
         _snapshots?.Dispose();
+        Retention?.Dispose();
         Endpoint?.Dispose();
         if (_jsonl is not null) await _jsonl.DisposeAsync();
     }
