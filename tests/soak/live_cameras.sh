@@ -7,6 +7,8 @@
 #   tests/soak/live_cameras.sh [minutes=10] [cameras=4]
 # CAPACITY=N sets queues.capacity, drop-oldest (default 2, as `streamfusion live`). AUDIO='{ ... }' sets the audio
 # section, e.g. AUDIO='{ sounds: { min_dbfs: -120 } }' to run the sound tagger on every window of every camera with audio.
+# EVIDENCE=DIR turns on incident evidence under DIR with a 10 s clip pre-roll (PRE_ROLL=...), a person being an incident,
+# and reports each camera's packet ring and clips.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-10}
@@ -15,9 +17,13 @@ assets=${STREAMFUSION_ASSETS:-$(cd .. && pwd)/shared}
 # Copied, not re-encoded, so the servers take little CPU (the AVI has no timestamps MPEG-TS could copy).
 media=("$assets/media/one-by-one-person-detection.mp4" "$assets/media/car-detection.mp4" "$assets/media/grid_swwp2s.mpg")
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# The servers' ffmpeg processes go with their restart loops (a loop killed alone leaves its ffmpeg serving).
+trap 'kill $(jobs -p) $(for j in $(jobs -p); do pgrep -P "$j"; done) 2>/dev/null || true; rm -rf "$work"' EXIT
 config="$work/soak.yaml"
-printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: %d, policy: drop-oldest }\nvision: { detect_fps: 5, motion: { enabled: false } }\naudio: %s\ncameras:\n' "${CAPACITY:-2}" "${AUDIO:-{\}}" > "$config"
+printf 'version: 1\nmetrics: { listen: 127.0.0.1:19470 }\nqueues: { capacity: %d, policy: drop-oldest }\nvision: { detect_fps: 5, motion: { enabled: false } }\naudio: %s\n' "${CAPACITY:-2}" "${AUDIO:-{\}}" > "$config"
+# With evidence, a person present is an incident, so snapshots and clips are really taken.
+[ -z "${EVIDENCE:-}" ] || printf 'evidence: { dir: "%s", clip: { pre_roll: %s } }\nfusion: { incident_threshold: 0.3 }\n' "$EVIDENCE" "${PRE_ROLL:-10s}" >> "$config"
+echo "cameras:" >> "$config"
 for i in $(seq 0 $((cameras - 1))); do
   port=$((18100 + i))
   file=${media[$((i % ${#media[@]}))]}
@@ -61,3 +67,4 @@ grep -E '^streamfusion_kafka_ack_latency_seconds' "$work/metrics.last" | sed 's/
 curl -s 127.0.0.1:19470/health; echo
 kill -TERM $pid; wait $pid || true
 grep -E "completed|drained|kafka:" "$work/run.out" | tail -$((cameras + 1))
+[ -z "${EVIDENCE:-}" ] || grep -E '^streamfusion_clip_ring_(bytes|seconds)|^streamfusion_clips_total' "$work/metrics.last" | sort

@@ -30,8 +30,8 @@ public sealed record FusedClip(string Path);
 /// <param name="Topic">the snapshots topic it is also published to (key = camera, headers: incident, kind, pts); null: a file only</param>
 public sealed record FusedSnapshot(string Kind, string Path, double Pts, int Width, int Height, IReadOnlyList<FusedSnapshotObject> Objects, string? Topic = null);
 
-/// <summary>A box drawn on a snapshot: [x, y, w, h] normalised to the frame, like a record's objects.</summary>
-public sealed record FusedSnapshotObject(string Label, double Score, double[] Box);
+/// <summary>A box drawn on a snapshot: [x, y, w, h] normalised to the frame, like a record's objects; track 0: not tracked.</summary>
+public sealed record FusedSnapshotObject(string Label, double Score, double[] Box, int Track);
 
 /// <summary>A scene event as records carry it (see StreamFusion.Vision.Scene.SceneEvent).</summary>
 public sealed record FusedSceneEvent(string Kind, int Track, string Label, double Pts, double? Dwell, string? Direction, int? Count);

@@ -25,6 +25,9 @@ public sealed record FusionSettings
     /// correction). Only windows with speech pending wait.
     /// </summary>
     public double SpeechLateness { get; init; } = 5.0;
+    /// <summary>The longest a window can be held open past its end (media seconds): its frames must be kept that long for evidence.</summary>
+    public double HoldSeconds => MaxLateness + Math.Max(TranscriptLateness, SpeechLateness);
+
     /// <summary>How far back (media seconds) emitted windows can still be corrected.</summary>
     public double CorrectionHorizon { get; init; } = 60;
     /// <summary>Per object label: how much its presence weighs (by its best detection score).</summary>

@@ -166,6 +166,7 @@ public static class RecordJson
                     w.WriteStartArray("box");
                     foreach (var v in o.Box) w.WriteNumberValue(v);
                     w.WriteEndArray();
+                    w.WriteNumber("track", o.Track);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -77,7 +77,8 @@ public sealed class CameraPipeline : IDisposable
             _fuse = new FuseStage(fuser, fused, CountRecord);
             if (records!.Evidence is { } evidence && vision is not null)
             {
-                vision.Keeper = new StreamFusion.Vision.Evidence.FrameKeeper(records.Fusion.WindowSeconds);
+                vision.Keeper = new StreamFusion.Vision.Evidence.FrameKeeper(records.Fusion.WindowSeconds,
+                    StreamFusion.Vision.Evidence.FrameKeeper.WindowsFor(records.Fusion.WindowSeconds, records.Fusion.HoldSeconds));
                 _snapshots = new SnapshotWriter(evidence, camera.Id, vision.Keeper, camera.Vision.Rules.Rules);
             }
         }
@@ -163,7 +164,7 @@ public sealed class CameraPipeline : IDisposable
     {
         var options = DecodeOptions(camera.Decode, vision is not null);
         if (records?.Evidence?.Clips is { } clips)
-            options = options with { ClipPreRoll = clips.RingFor(records.Fusion.WindowSeconds, records.Fusion.MaxLateness + Math.Max(records.Fusion.TranscriptLateness, records.Fusion.SpeechLateness)) };
+            options = options with { ClipPreRoll = clips.RingFor(records.Fusion.WindowSeconds, records.Fusion.HoldSeconds) };
         IMediaSource Reopen(CancellationToken cancel) => MediaSource.Open(resolvedUri, options, cancel);
         var source = Reopen(stop);
         sourceOpened();

@@ -103,7 +103,11 @@ public static partial class PipelineConfigLoader
             if (folder.Length > 0 && !Path.IsPathRooted(folder)) folder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", folder));
             var snapshot = evidenceSection.Section("snapshot");
             evidence = new Records.EvidenceSettings(folder, snapshot?.Int("max_width", 0, 0, 16384) ?? 0, snapshot?.Int("quality", 85, 1, 100) ?? 85,
-                ReadClips(evidenceSection.Section("clip")), ReadRetention(evidenceSection.Section("retain")));
+                ReadClips(evidenceSection.Section("clip")), ReadRetention(evidenceSection.Section("retain")))
+            {
+                CleanCopy = snapshot?.Bool("clean", false) ?? false,
+                Crops = snapshot?.Bool("crops", false) ?? false,
+            };
             snapshot?.RejectUnknownKeys();
             evidenceSection.RejectUnknownKeys();
         }

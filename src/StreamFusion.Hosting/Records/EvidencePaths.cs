@@ -20,7 +20,8 @@ public static partial class EvidencePaths
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static string Safe(string name) => Unsafe().Replace(name, "_");
+    /// <summary>A name made safe for a file name.</summary>
+    public static string Safe(string name) => Unsafe().Replace(name, "_");
 
     [GeneratedRegex("[^A-Za-z0-9_.-]")]
     private static partial Regex Unsafe();

@@ -6,6 +6,11 @@ namespace StreamFusion.Hosting.Records;
 /// <param name="Retain">limits on what the folder keeps; null: everything</param>
 public sealed record EvidenceSettings(string Directory, int MaxWidth = 0, int Quality = 85, ClipSettings? Clips = null, RetentionSettings? Retain = null)
 {
+    /// <summary>Also KIND-clean.jpg: the frame without anything drawn.</summary>
+    public bool CleanCopy { get; init; }
+    /// <summary>Also crops/KIND-N-LABEL.jpg: each detected object at full resolution.</summary>
+    public bool Crops { get; init; }
+
     /// <summary>With `--evidence DIR` alone: snapshots and clips with the default rolls.</summary>
     public static EvidenceSettings InFolder(string directory) => new(directory, Clips: new ClipSettings());
 }

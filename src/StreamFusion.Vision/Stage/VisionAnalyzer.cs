@@ -89,6 +89,7 @@ public sealed class VisionAnalyzer : IDisposable
     {
         var (objects, events) = _tracker.Update(_mask.Filter(detections, width, height), pts);
         _lastObjects = objects;
+        Keeper?.Tracked(pts, objects);
         return new FrameAnalysis(frameIndex, pts, width, height, objects, events) { Scene = _scene?.Update(pts, objects, width, height, analysed: true) };
     }
 
