@@ -51,4 +51,47 @@ public class SnapshotTests
         Assert.True(File.Exists(Path.Combine(evidence, "lobby", "lobby_6.000", "start.jpg")));
         Assert.Empty(Directory.GetFiles(evidence, "*.part", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public void Clean_copies_and_crops_are_written_beside_the_snapshot_when_asked()
+    {
+        using var temp = new TempDirectory();
+        var lobby = temp.File("lobby.mkv");
+        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-t", "9", "-an", "-c:v", "copy", lobby);
+        var evidence = temp.File("evidence");
+        File.WriteAllText(temp.File("run.yaml"), $"""
+            version: 1
+            kafka: {"{"} enabled: false {"}"}
+            vision: {"{"} model: asset:models/yolox_nano.onnx {"}"}
+            fusion: {"{"} incident_threshold: 0.25 {"}"}
+            output: {"{"} jsonl: {temp.File("records.jsonl")} {"}"}
+            evidence:
+              dir: {evidence}
+              snapshot: {"{"} clean: true, crops: true, max_width: 384 {"}"}
+              clip: {"{"} enabled: false {"}"}
+            cameras:
+              - {"{"} id: lobby, uri: {lobby} {"}"}
+            """);
+
+        var run = Processes.Cli("run", temp.File("run.yaml"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var start = JsonDocument.Parse(File.ReadLines(temp.File("records.jsonl")).First(l => l.Contains("\"snapshot\""))).RootElement.GetProperty("snapshot");
+        var folder = Path.Combine(evidence, Path.GetDirectoryName(start.GetProperty("path").GetString())!);
+        using var drawn = Cv2.ImRead(Path.Combine(folder, "start.jpg"));
+        using var clean = Cv2.ImRead(Path.Combine(folder, "start-clean.jpg"));
+        Assert.Equal((384, 216), (clean.Width, clean.Height));
+        using var green = new Mat();
+        Cv2.InRange(clean, new Scalar(0, 170, 0), new Scalar(110, 255, 110), green);
+        Assert.True(Cv2.CountNonZero(green) < 20, "nothing drawn on the clean copy"); // the drawn one has boxes (first test)
+        var objects = start.GetProperty("objects").EnumerateArray().ToList();
+        var crops = Directory.GetFiles(Path.Combine(folder, "crops"), "start-*.jpg").Order().ToList();
+        Assert.Equal(objects.Count, crops.Count);
+        var person = objects.FindIndex(o => o.GetProperty("label").GetString() == "person");
+        Assert.True(person >= 0);
+        using var crop = Cv2.ImRead(crops.Single(c => Path.GetFileName(c).StartsWith($"start-{person + 1}-person", StringComparison.Ordinal)));
+        var box = objects[person].GetProperty("box").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.InRange(crop.Width, box[2] * 768, box[2] * 768 * 1.25); // at full resolution, a tenth around
+        Assert.Empty(Directory.GetFiles(evidence, "clip*", SearchOption.AllDirectories));
+    }
 }
