@@ -28,10 +28,7 @@ public sealed record FusedClip(string Path);
 /// <summary>An incident snapshot: at its start, or its best-scoring window so far; path relative to the evidence folder, and the frame's pts.</summary>
 /// <param name="Objects">the boxes drawn on it: what was detected in that frame</param>
 /// <param name="Topic">the snapshots topic it is also published to (key = camera, headers: incident, kind, pts); null: a file only</param>
-public sealed record FusedSnapshot(string Kind, string Path, double Pts, int Width, int Height, IReadOnlyList<FusedSnapshotObject> Objects, string? Topic = null);
-
-/// <summary>A box drawn on a snapshot: [x, y, w, h] normalised to the frame, like a record's objects; track 0: not tracked.</summary>
-public sealed record FusedSnapshotObject(string Label, double Score, double[] Box, int Track);
+public sealed record FusedSnapshot(string Kind, string Path, double Pts, int Width, int Height, IReadOnlyList<FusedObject> Objects, string? Topic = null);
 
 /// <summary>A scene event as records carry it (see StreamFusion.Vision.Scene.SceneEvent).</summary>
 public sealed record FusedSceneEvent(string Kind, int Track, string Label, double Pts, double? Dwell, string? Direction, int? Count);

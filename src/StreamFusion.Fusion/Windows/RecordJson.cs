@@ -23,19 +23,7 @@ public static class RecordJson
             w.WriteNumber("end", r.End);
             w.WriteEndObject();
             w.WriteString("wallclock", r.Wallclock.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteStartArray("objects");
-            foreach (var o in r.Objects)
-            {
-                w.WriteStartObject();
-                w.WriteString("label", o.Label);
-                w.WriteNumber("score", o.Score);
-                w.WriteStartArray("box");
-                foreach (var v in o.Box) w.WriteNumberValue(v);
-                w.WriteEndArray();
-                w.WriteNumber("track", o.Track);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            WriteObjects(w, r.Objects);
             if (r.Audio is { } a)
             {
                 w.WriteStartObject("audio");
@@ -157,19 +145,7 @@ public static class RecordJson
                 w.WriteNumber("pts", snapshot.Pts);
                 w.WriteNumber("width", snapshot.Width);
                 w.WriteNumber("height", snapshot.Height);
-                w.WriteStartArray("objects");
-                foreach (var o in snapshot.Objects)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("label", o.Label);
-                    w.WriteNumber("score", o.Score);
-                    w.WriteStartArray("box");
-                    foreach (var v in o.Box) w.WriteNumberValue(v);
-                    w.WriteEndArray();
-                    w.WriteNumber("track", o.Track);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                WriteObjects(w, snapshot.Objects);
                 if (snapshot.Topic is { } topic) w.WriteString("topic", topic);
                 w.WriteEndObject();
             }
@@ -194,6 +170,24 @@ public static class RecordJson
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>"objects": label, score, box [x, y, w, h] normalised, track.</summary>
+    private static void WriteObjects(Utf8JsonWriter w, IReadOnlyList<FusedObject> objects)
+    {
+        w.WriteStartArray("objects");
+        foreach (var o in objects)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", o.Label);
+            w.WriteNumber("score", o.Score);
+            w.WriteStartArray("box");
+            foreach (var v in o.Box) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            w.WriteNumber("track", o.Track);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<int> values)

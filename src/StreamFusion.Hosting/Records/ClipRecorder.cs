@@ -91,9 +91,8 @@ public sealed class ClipRecorder
         {
             clip = _open;
             _open = null;
-            // Cut at max_length with its incident still open: the footage continues in the next file.
-            if (clip is { Incidents.Count: > 0 } && file.Error is null && file.End - file.Start >= _settings.MaxLength.TotalSeconds - 1)
-                _open = Begin(clip.Incidents, file.End, clip.Part + 1);
+            // Cut with its incidents still open (max_length, or the source reconnected): the footage goes on in the next file.
+            if (clip is { Incidents.Count: > 0 } && file.Error is null) _open = Begin(clip.Incidents, file.End, clip.Part + 1);
         }
         if (clip is null) return;
         if (file.Error is not null)

@@ -53,10 +53,10 @@ public sealed class SnapshotWriter(EvidenceSettings settings, string camera, Fra
         return (new FusedSnapshot(kind, Path.Combine(folder, kind + ".jpg"), Math.Round(frame.Pts, 6), width, height, drawn), jpeg);
     }
 
-    private static FusedSnapshotObject Drawn(StreamFusion.Vision.Detection.DetectedObject o, int track, int width, int height)
+    private static FusedObject Drawn(StreamFusion.Vision.Detection.DetectedObject o, int track, int width, int height)
     {
         var b = o.Box.ClipTo(width, height).Normalize(width, height);
-        return new FusedSnapshotObject(o.Label, Math.Round(o.Score, 4), [Math.Round(b.X, 5), Math.Round(b.Y, 5), Math.Round(b.Width, 5), Math.Round(b.Height, 5)], track);
+        return new FusedObject(o.Label, Math.Round(o.Score, 4), [Math.Round(b.X, 5), Math.Round(b.Y, 5), Math.Round(b.Width, 5), Math.Round(b.Height, 5)], track);
     }
 
     private void Write(string relative, byte[] bytes) => EvidencePaths.WriteAtomically(Path.Combine(settings.Directory, relative), bytes);

@@ -17,13 +17,10 @@ public class ClipTests
     public void A_replayed_incident_gets_a_clip_from_a_keyframe_before_its_pre_roll_with_audio_and_every_frame()
     {
         using var temp = new TempDirectory();
-        var lobby = temp.File("lobby.mkv");
-        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-i", TestAssets.Media("jfk.wav"),
-            "-t", "12", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", lobby);
-        File.WriteAllText(temp.File("help.srt"), "1\n00:00:06,000 --> 00:00:09,000\nhelp me please\n\n");
+        var (lobby, help) = LobbyScene.Write(temp);
         var evidence = temp.File("evidence");
 
-        var replay = Processes.Cli("replay", lobby, "--transcript", temp.File("help.srt"), "--keywords", "help", "--no-kafka", "--out", temp.File("records.jsonl"), "--evidence", evidence);
+        var replay = Processes.Cli("replay", lobby, "--transcript", help, "--keywords", "help", "--no-kafka", "--out", temp.File("records.jsonl"), "--evidence", evidence);
 
         Assert.True(replay.ExitCode == 0, replay.Stderr);
         var records = File.ReadAllLines(temp.File("records.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();

@@ -12,14 +12,11 @@ public class SnapshotTopicTests
         using var broker = new EmbeddedBroker();
         foreach (var topic in new[] { "streamfusion.detections", "streamfusion.status", "streamfusion.snapshots" }) broker.CreateTopic(topic);
         using var temp = new TempDirectory();
-        var lobby = temp.File("lobby.mkv");
-        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-i", TestAssets.Media("jfk.wav"),
-            "-t", "12", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", lobby);
-        File.WriteAllText(temp.File("help.srt"), "1\n00:00:06,000 --> 00:00:09,000\nhelp me please\n\n");
+        var (lobby, help) = LobbyScene.Write(temp);
         var evidence = temp.File("evidence");
         broker.SetBrokerDown(); // for the whole incident
 
-        using var replay = new BackgroundCli("replay", lobby, "--transcript", temp.File("help.srt"), "--keywords", "help", "--kafka", broker.BootstrapServers,
+        using var replay = new BackgroundCli("replay", lobby, "--transcript", help, "--keywords", "help", "--kafka", broker.BootstrapServers,
             "--spool", temp.File("spool"), "--flush-timeout", "60", "--out", temp.File("records.jsonl"), "--evidence", evidence);
         Waiting.WaitUntil(() => (replay.Stdout + replay.Stderr).Contains("completed in"), TimeSpan.FromSeconds(90), "the replay to finish its footage", replay.Describe);
         Assert.True(Directory.EnumerateFiles(Path.Combine(temp.File("spool"), "snapshots")).Any(f => new FileInfo(f).Length > 0), "snapshots wait in their spool");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenCvSharp;
+using StreamFusion.Tests.Evidence;
 
 namespace StreamFusion.Tests.Fusion;
 
@@ -10,12 +11,9 @@ public class SnapshotTests
     public void An_incident_gets_a_start_and_a_best_snapshot_with_the_frames_boxes_drawn()
     {
         using var temp = new TempDirectory();
-        var lobby = temp.File("lobby.mkv");
-        Processes.Tool("ffmpeg", "-v", "error", "-i", TestAssets.Media("one-by-one-person-detection.mp4"), "-i", TestAssets.Media("jfk.wav"),
-            "-t", "12", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", lobby);
-        File.WriteAllText(temp.File("help.srt"), "1\n00:00:06,000 --> 00:00:09,000\nhelp me please\n\n");
+        var (lobby, help) = LobbyScene.Write(temp);
         var evidence = temp.File("evidence");
-        var replay = Processes.Cli("replay", lobby, "--transcript", temp.File("help.srt"), "--keywords", "help", "--no-kafka", "--out", temp.File("records.jsonl"), "--evidence", evidence);
+        var replay = Processes.Cli("replay", lobby, "--transcript", help, "--keywords", "help", "--no-kafka", "--out", temp.File("records.jsonl"), "--evidence", evidence);
         Assert.True(replay.ExitCode == 0, replay.Stderr);
         var lines = File.ReadAllLines(temp.File("records.jsonl"));
         foreach (var line in lines) RecordSchema.AssertValid(line);
