@@ -160,6 +160,8 @@ static int start_clip(sf_clipper *c, int from) {
     k->waiting_key = 0;
     for (int i = from; i < c->len && k->info.status == 0; i++) {
         int s = slot(c, c->ring[i].pkt->stream_index);
+        /* begun late (the incident is known seconds after it starts): the ring alone may already fill max_length */
+        if ((s == 0 || c->video < 0) && c->ring[i].t - k->first_t >= k->max_seconds) { close_clip(c); return 0; }
         write_packet(c, c->ring[i].pkt, s, c->ring[i].t);
     }
     return k->info.status;
@@ -209,7 +211,7 @@ int clipper_begin(sf_clipper *c, const char *base, double from, double max_secon
     for (int i = 0; i < c->len; i++)
         if (c->ring[i].key && (start < 0 || c->ring[i].t <= from)) start = i;
     if (start < 0) k->waiting_key = 1;
-    else if (start_clip(c, start) != 0) close_clip(c);
+    else if (start_clip(c, start) != 0 && c->open) close_clip(c);
     return 0;
 }
 
@@ -243,7 +245,7 @@ void clipper_add(sf_clipper *c, const AVPacket *pkt) {
     if (k->waiting_key) {
         if (!key) return;
         for (int i = c->len - 1; i >= 0; i--)
-            if (c->ring[i].t == t && c->ring[i].key && c->ring[i].pkt->stream_index == pkt->stream_index) { if (start_clip(c, i) != 0) close_clip(c); return; }
+            if (c->ring[i].t == t && c->ring[i].key && c->ring[i].pkt->stream_index == pkt->stream_index) { if (start_clip(c, i) != 0 && c->open) close_clip(c); return; }
         /* no ring (ring_seconds 0): start here */
         k->zero_us = av_rescale_q(pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts, c->in->streams[pkt->stream_index]->time_base, AV_TIME_BASE_Q);
         k->first_t = k->last_t = t;

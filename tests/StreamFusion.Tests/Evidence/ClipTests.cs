@@ -109,6 +109,38 @@ public class ClipTests
         Assert.True(File.Exists(Path.Combine(second, "clip.mp4.part")));
     }
 
+    [Fact]
+    public void An_incident_longer_than_max_length_goes_on_in_a_second_clip()
+    {
+        using var temp = new TempDirectory();
+        var (lobby, help) = LobbyScene.Write(temp);
+        var evidence = temp.File("evidence");
+        File.WriteAllText(temp.File("run.yaml"), $"""
+            version: 1
+            kafka: {"{"} enabled: false {"}"}
+            vision: {"{"} model: asset:models/yolox_nano.onnx {"}"}
+            audio: {"{"}{"}"}
+            fusion: {"{"} keywords: [help] {"}"}
+            output: {"{"} jsonl: {temp.File("records.jsonl")} {"}"}
+            evidence:
+              dir: {evidence}
+              clip: {"{"} pre_roll: 2s, post_roll: 2s, max_length: 5s {"}"}
+            cameras:
+              - {"{"} id: lobby, uri: {lobby}, transcript: {help} {"}"}
+            """);
+
+        var run = Processes.Cli("run", temp.File("run.yaml"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var folder = Path.Combine("lobby", "lobby_6.000");
+        var first = ReadyMessage(evidence, Path.Combine(folder, "clip.mp4"));
+        var second = ReadyMessage(evidence, Path.Combine(folder, "clip-2.mp4"));
+        Assert.InRange(first.GetProperty("duration").GetDouble(), 4.9, 5.0001); // cut at max_length
+        Assert.InRange(second.GetProperty("start").GetDouble(), first.GetProperty("end").GetDouble() - 1.001, first.GetProperty("end").GetDouble()); // from the keyframe before
+        Assert.True(second.GetProperty("end").GetDouble() >= 9 + 2, "the second part runs to post_roll after the incident's end (9 s)");
+        Assert.True(Probe(Path.Combine(evidence, folder, "clip-2.mp4")).FirstIsKeyframe);
+    }
+
     /// <summary>The clip's "clip ready" (clip.json beside it), checked against the schema and the file it describes.</summary>
     private static JsonElement ReadyMessage(string evidence, string clipPath)
     {
