@@ -4,8 +4,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
 log=$(mktemp)
-dotnet test StreamFusion.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test StreamFusion.sln -c Release --no-build -nologo --filter "Category!=GpuBuild" --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The GPU build (ONNX Runtime's CUDA and TensorRT providers) beside the CPU one, and the tests that need no GPU in it.
+echo "GPU build: dotnet build tests/StreamFusion.Tests -p:OnnxRuntimeGpu=true"
+if dotnet build tests/StreamFusion.Tests -c Release -p:OnnxRuntimeGpu=true -nologo -v q 2>&1 | tail -3; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  dotnet test tests/StreamFusion.Tests/bin-gpu/Release/net10.0/StreamFusion.Tests.dll --filter "Category=GpuBuild" --logger "console;verbosity=normal" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+else
+  echo "GPU build failed" | tee -a "$log"
+  status=1
+fi
 # VSTest prints a block per test project: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" when non-zero.
 count() { grep -E "^ +$1: +[0-9]+\s*$" "$log" | awk '{ sum += $2 } END { print sum + 0 }'; }
 if grep -qE '^Total tests: +[0-9]+' "$log"; then

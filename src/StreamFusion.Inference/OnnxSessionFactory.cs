@@ -88,11 +88,20 @@ public static class OnnxSessionFactory
             DeviceKind.TensorRt => [("TensorrtExecutionProvider", settings.Device)],
             _ => GpuCandidates.Where(c => available.Contains(c.Provider)).Select(c => (c.Provider, new InferenceDevice(c.Kind, 0))).ToArray(),
         };
+        var (unable, lacking) = (new List<string>(), new List<CudaLibrary>()); // auto: the GPU providers on offer that cannot run here, and why
         foreach (var (provider, device) in candidates)
         {
             if (!available.Contains(provider))
                 throw new DeviceUnavailableException(
                     $"--device {device}: this ONNX Runtime build has no {provider} (it offers {string.Join(", ", available)}); build with -p:OnnxRuntimeGpu=true where the GPU package is available, or use --device cpu");
+            if (CudaLibraries.MissingFor(device.Kind) is { Count: > 0 } missing)
+            {
+                if (settings.Device.Kind != DeviceKind.Auto)
+                    throw new DeviceUnavailableException($"--device {device}: {provider} needs {CudaLibraries.Describe(missing)}, not found (LD_LIBRARY_PATH, ld.so cache)");
+                unable.Add(provider);
+                lacking.AddRange(missing.Except(lacking));
+                continue;
+            }
             try
             {
                 return new OnnxModel(Session(Options(settings, device)), provider, path);
@@ -104,7 +113,10 @@ public static class OnnxSessionFactory
                 logger?.LogWarning("{Provider} could not start ({Reason}); trying the next provider", provider, FirstLine(e.Message));
             }
         }
-        if (settings.Device.Kind == DeviceKind.Auto)
+        if (settings.Device.Kind == DeviceKind.Auto && unable.Count > 0)
+            logger?.LogWarning("no GPU to run on: {Providers} need {Libraries}, not found (LD_LIBRARY_PATH, ld.so cache); running {Model} on CPU",
+                string.Join(" and ", unable), CudaLibraries.Describe(lacking), System.IO.Path.GetFileName(path));
+        else if (settings.Device.Kind == DeviceKind.Auto)
             logger?.LogWarning("no GPU execution provider available (ONNX Runtime offers {Providers}); running {Model} on CPU", string.Join(", ", available), System.IO.Path.GetFileName(path));
         try
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamFusion.Inference;
 using Microsoft.ML.OnnxRuntime;
 using StreamFusion.Core.Assets;
 using StreamFusion.Media;
@@ -26,6 +27,7 @@ public static class DoctorCommand
                 Probe("ONNX Runtime", OnnxProviders, "reinstall the Microsoft.ML.OnnxRuntime package (dotnet restore)"),
                 Probe("librdkafka", () => $"librdkafka {Confluent.Kafka.Library.VersionString}", "reinstall the Confluent.Kafka package (dotnet restore)"),
             };
+            checks.AddRange(CudaChecks());
             checks.Add(Speech());
             checks.Add(Whisper());
             checks.AddRange(new[] { "ffmpeg", "ffprobe", "kcat" }.Select(Tool));
@@ -91,6 +93,16 @@ public static class DoctorCommand
         var gpu = providers.Any(p => p is "CUDAExecutionProvider" or "TensorrtExecutionProvider");
         return $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, providers: {string.Join(", ", providers)}" +
                (gpu ? "" : " (the CPU package: build with -p:OnnxRuntimeGpu=true where the GPU package is available for CUDA/TensorRT)");
+    }
+
+    /// <summary>In a GPU build: each CUDA library its providers load, and where it was found. A GPU is optional: missing ones warn.</summary>
+    private static IEnumerable<Check> CudaChecks()
+    {
+        if (!OnnxSessionFactory.GpuProviders().Any()) return [];
+        return CudaLibraries.Probe().Select(l => l.Path is { } path
+            ? new Check(Level.Ok, $"cuda {l.Name}", path)
+            : new Check(Level.Warn, $"cuda {l.Name}", $"not found ({l.Provides}); GPU providers fall back to CPU",
+                l.Name == "libcuda.so.1" ? "install the NVIDIA driver" : "install it (CUDA 13 / cuDNN 9 / TensorRT 10 packages, or pip nvidia-*) and add its lib folder to LD_LIBRARY_PATH"));
     }
 
     private static Check Tool(string name)
