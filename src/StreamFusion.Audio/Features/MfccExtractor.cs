@@ -42,6 +42,13 @@ public sealed class MfccExtractor
 
     public MfccSettings Settings => _settings;
 
+    // The fixed maps, for the GPU kernels (MfccKernels) to compute exactly the same thing.
+    internal ReadOnlySpan<double> Window => _window;
+    internal double[][] MelWeights => _mel;
+    internal ReadOnlySpan<double> Dct => _dct;
+    internal ReadOnlySpan<double> LifterWeights => _lifter;
+    internal const double LogFloorValue = LogFloor;
+
     /// <summary>Number of whole frames in a signal of this many samples (Kaldi's snip_edges).</summary>
     public int FrameCount(int samples) => samples < _settings.FrameLength ? 0 : 1 + (samples - _settings.FrameLength) / _settings.FrameShift;
 

@@ -25,6 +25,12 @@ public class MfccReferenceTests
     [Fact]
     public void Synthetic_tones_match_torchaudio()
     {
+        AssertMatches(Fixture.GetProperty("synthetic"), new MfccExtractor(new MfccSettings()).ComputeAll(Synthetic()));
+    }
+
+    /// <summary>The fixture's synthetic signal: two tones, one frequency-modulated, loud then quiet.</summary>
+    private static float[] Synthetic()
+    {
         var signal = new float[16000];
         for (var i = 0; i < signal.Length; i++)
         {
@@ -32,8 +38,23 @@ public class MfccReferenceTests
             var amplitude = i < signal.Length / 2 ? 1.0 : 0.1;
             signal[i] = (float)(amplitude * (0.5 * Math.Sin(2 * Math.PI * 440 * t) + 0.25 * Math.Sin(2 * Math.PI * 1000 * t + 0.5 * Math.Sin(2 * Math.PI * 3 * t))));
         }
+        return signal;
+    }
 
-        AssertMatches(Fixture.GetProperty("synthetic"), new MfccExtractor(new MfccSettings()).ComputeAll(signal));
+    [Fact]
+    public void The_gpu_kernels_match_torchaudio_on_both_signals_batched_in_one_pass()
+    {
+        // ILGPU's CPU accelerator runs the very kernels a CUDA device runs (scripts/gpu-check.sh runs them there).
+        using var gpu = StreamFusion.Audio.Features.Gpu.GpuMfcc.OnCpuAccelerator(new MfccSettings());
+        var jfk = MediaSource.ReadAllAudio(TestAssets.Media("jfk.wav"), 16000);
+
+        var results = gpu.ComputeAll([jfk, Synthetic(), new float[100]]);
+
+        AssertMatches(Fixture.GetProperty("jfk.wav"), results[0]);
+        AssertMatches(Fixture.GetProperty("synthetic"), results[1]);
+        Assert.Empty(results[2]); // shorter than a frame
+        var cpu = new MfccExtractor(new MfccSettings()).ComputeAll(jfk);
+        Assert.True(cpu.Zip(results[0], (a, b) => Math.Abs(a - b)).Max() < 1e-4, "the GPU kernels and the CPU path agree");
     }
 
     [Fact]
