@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using StreamFusion.Core;
 
 namespace StreamFusion.Cli.Logging;
 
@@ -20,7 +20,7 @@ internal sealed class JsonLogFormatter() : ConsoleFormatter(Name)
         if (string.IsNullOrWhiteSpace(message)) return;
         writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string?>
         {
-            ["ts"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["ts"] = UtcText.Format(DateTimeOffset.UtcNow),
             ["level"] = entry.LogLevel switch
             {
                 LogLevel.Trace or LogLevel.Debug => "debug",

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using StreamFusion.Hosting.Records;
+using StreamFusion.Kafka.Publish;
 
 namespace StreamFusion.Cli.Output;
 
@@ -12,14 +13,14 @@ public static class SnapshotMessage
     public static string Save(Message<string?, byte[]> message, string folder)
     {
         string? Header(string name) => message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-        var (camera, kind, incident) = (Header("camera") ?? message.Key ?? "", Header(EvidenceDelivery.KindHeader), Header(EvidenceDelivery.IncidentHeader));
+        var (camera, kind, incident) = (Header(DetectionMessages.CameraHeader) ?? message.Key ?? "", Header(EvidenceDelivery.KindHeader), Header(EvidenceDelivery.IncidentHeader));
         if (kind == "clip-ready") return ClipLine(message.Value);
-        if (Header("content-type") != "image/jpeg" || kind is not ("start" or "best") || incident is null || camera.Length == 0)
-            return $"(not a snapshot: kind '{kind}', content type '{Header("content-type")}')";
+        if (Header(DetectionMessages.ContentTypeHeader) != "image/jpeg" || kind is not ("start" or "best") || incident is null || camera.Length == 0)
+            return $"(not a snapshot: kind '{kind}', content type '{Header(DetectionMessages.ContentTypeHeader)}')";
         // The file's name comes from the headers' camera, incident and kind only (made safe), never from a path a message carries.
         var path = Path.Combine(folder, EvidencePaths.Folder(camera, incident), kind + ".jpg");
         EvidencePaths.WriteAtomically(path, message.Value);
-        return string.Create(CultureInfo.InvariantCulture, $"{camera} {incident} {kind} pts {Header("pts")}: saved {path} ({message.Value.Length} bytes)");
+        return string.Create(CultureInfo.InvariantCulture, $"{camera} {incident} {kind} pts {Header(DetectionMessages.PtsHeader)}: saved {path} ({message.Value.Length} bytes)");
     }
 
     private static string ClipLine(byte[] value)

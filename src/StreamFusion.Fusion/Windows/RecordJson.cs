@@ -22,7 +22,7 @@ public static class RecordJson
             w.WriteNumber("start", r.Start);
             w.WriteNumber("end", r.End);
             w.WriteEndObject();
-            w.WriteString("wallclock", r.Wallclock.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("wallclock", StreamFusion.Core.UtcText.Format(r.Wallclock));
             WriteObjects(w, r.Objects);
             if (r.Audio is { } a)
             {

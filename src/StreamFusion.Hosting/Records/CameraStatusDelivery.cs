@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Kafka.Connection;
 using StreamFusion.Kafka.Publish;
 using StreamFusion.Media.Live;
+using StreamFusion.Core;
 
 namespace StreamFusion.Hosting.Records;
 
@@ -43,7 +43,7 @@ public sealed class CameraStatusDelivery(KafkaConfig kafka, string topic, ILogge
             w.WriteString("schema", Schema);
             w.WriteString("camera", health.Camera);
             w.WriteString("state", state.Name());
-            w.WriteString("time", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            w.WriteString("time", UtcText.Format(at));
             if (detail is not null) w.WriteString("reason", detail); // errors name sources with their credentials redacted
             else w.WriteNull("reason");
             w.WriteNumber("reconnects", health.Reconnects);

@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StreamFusion.Fusion.Windows;
 using StreamFusion.Media.Clips;
+using StreamFusion.Core;
 
 namespace StreamFusion.Hosting.Records;
 
@@ -79,8 +79,7 @@ public sealed class ClipRecorder
         Directory.CreateDirectory(Path.Combine(_evidence.Directory, folder));
         var relative = Path.Combine(folder, part == 1 ? "clip" : $"clip-{part}");
         Cutter.Begin(Path.Combine(_evidence.Directory, relative), from, _settings.MaxLength.TotalSeconds);
-        var path = relative + "." + _extension();
-        return new OpenClip(path, [.. incidents], [.. incidents], part, new FusedClip(path));
+        return new OpenClip(new FusedClip(relative + "." + _extension()), [.. incidents], [.. incidents], part);
     }
 
     /// <summary>On the decode thread: the clip is complete (or failed); the checksum is taken off that thread.</summary>
@@ -135,7 +134,10 @@ public sealed class ClipRecorder
 
     /// <param name="Incidents">the incidents still open</param>
     /// <param name="Covered">every incident the clip shows, ended ones too</param>
-    private sealed record OpenClip(string Path, HashSet<string> Incidents, List<string> Covered, int Part, FusedClip Reference);
+    private sealed record OpenClip(FusedClip Reference, HashSet<string> Incidents, List<string> Covered, int Part)
+    {
+        public string Path => Reference.Path;
+    }
 }
 
 /// <summary>A complete clip, announced once the file is in place under its final name.</summary>
@@ -173,7 +175,7 @@ public sealed record ClipReady(string Camera, IReadOnlyList<string> Incidents, s
 
     private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? at)
     {
-        if (at is { } time) w.WriteString(name, time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        if (at is { } time) w.WriteString(name, UtcText.Format(time));
         else w.WriteNull(name);
     }
 }

@@ -4,6 +4,7 @@ using StreamFusion.Fusion.Windows;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Kafka.Connection;
 using StreamFusion.Kafka.Publish;
+using StreamFusion.Core;
 
 namespace StreamFusion.Hosting.Records;
 
@@ -42,7 +43,7 @@ public sealed class EvidenceDelivery(KafkaConfig kafka, string topic, ILogger lo
             new(IncidentHeader, record.Incident!.Id),
             new(RevisionHeader, record.Revision.ToString(CultureInfo.InvariantCulture)),
             new(DetectionMessages.PtsHeader, snapshot.Pts.ToString("R", CultureInfo.InvariantCulture)),
-            new(DetectionMessages.CaptureTimeHeader, record.Wallclock.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+            new(DetectionMessages.CaptureTimeHeader, UtcText.Format(record.Wallclock)),
             new(PathHeader, snapshot.Path),
             new(DetectionMessages.ContentTypeHeader, "image/jpeg"),
         ], jpeg, record.EndCaptured));

@@ -26,31 +26,35 @@ public sealed class SnapshotWriter(EvidenceSettings settings, string camera, Fra
         if (!started && _bestScore.TryGetValue(incident.Id, out var best) && record.Score <= best) return null;
         var folder = EvidencePaths.Folder(camera, incident.Id);
         var kind = started ? "start" : "best";
-        var taken = keeper.With<(FusedSnapshot Reference, byte[] Jpeg)?>(record.Start, frame => Render(frame, folder, kind));
-        if (taken is null) return null; // no frame analysed in that window
+        if (keeper.With(record.Start, frame => Render(frame, folder, kind)) is not { } taken) return null; // no frame analysed in that window
         _bestScore[incident.Id] = record.Score;
-        if (started) Write(Path.Combine(folder, "start.jpg"), taken.Value.Jpeg);
-        Write(Path.Combine(folder, "best.jpg"), taken.Value.Jpeg);
-        return taken;
-    }
-
-    /// <summary>Under the keeper's lock: the JPEG and the reference; the clean copy and crops, when asked, are written here.</summary>
-    private (FusedSnapshot Reference, byte[] Jpeg) Render(KeptFrame frame, string folder, string kind)
-    {
-        var jpeg = SnapshotRenderer.Jpeg(frame, rules, settings.MaxWidth, settings.Quality);
-        if (settings.CleanCopy) Write(Path.Combine(folder, kind + "-clean.jpg"), SnapshotRenderer.Jpeg(frame, rules, settings.MaxWidth, settings.Quality, overlay: false));
-        if (settings.Crops)
+        // Written here, after the keeper's lock: detector threads offering frames never wait on the disk.
+        if (started) Write(Path.Combine(folder, "start.jpg"), taken.Jpeg);
+        Write(Path.Combine(folder, "best.jpg"), taken.Jpeg);
+        if (taken.Clean is not null) Write(Path.Combine(folder, kind + "-clean.jpg"), taken.Clean);
+        if (taken.Crops is not null)
         {
             var crops = Path.Combine(settings.Directory, folder, "crops");
             if (Directory.Exists(crops)) foreach (var old in Directory.GetFiles(crops, kind + "-*")) File.Delete(old); // the previous best's
-            var images = SnapshotRenderer.Crops(frame, settings.Quality);
-            for (var i = 0; i < images.Count; i++)
-                Write(Path.Combine(folder, "crops", $"{kind}-{i + 1}-{EvidencePaths.Safe(frame.Objects[i].Label)}.jpg"), images[i]);
+            for (var i = 0; i < taken.Crops.Count; i++)
+                Write(Path.Combine(folder, "crops", $"{kind}-{i + 1}-{EvidencePaths.Safe(taken.Reference.Objects[i].Label)}.jpg"), taken.Crops[i]);
         }
+        return (taken.Reference, taken.Jpeg);
+    }
+
+    /// <summary>What one kept frame gave: the snapshot's reference and JPEG, and the clean copy and crops when asked.</summary>
+    private sealed record Taken(FusedSnapshot Reference, byte[] Jpeg, byte[]? Clean, List<byte[]>? Crops);
+
+    /// <summary>Under the keeper's lock (its pixels are reused later): everything encoded, nothing written.</summary>
+    private Taken Render(KeptFrame frame, string folder, string kind)
+    {
+        var jpeg = SnapshotRenderer.Jpeg(frame, rules, settings.MaxWidth, settings.Quality);
+        var clean = settings.CleanCopy ? SnapshotRenderer.Jpeg(frame, rules, settings.MaxWidth, settings.Quality, overlay: false) : null;
+        var crops = settings.Crops ? SnapshotRenderer.Crops(frame, settings.Quality) : null;
         var (width, height) = settings.MaxWidth > 0 && frame.Width > settings.MaxWidth
             ? (settings.MaxWidth, (int)Math.Round(frame.Height * (double)settings.MaxWidth / frame.Width)) : (frame.Width, frame.Height);
         var drawn = frame.Objects.Select((o, i) => Drawn(o, frame.TrackIds[i], frame.Width, frame.Height)).ToList();
-        return (new FusedSnapshot(kind, Path.Combine(folder, kind + ".jpg"), Math.Round(frame.Pts, 6), width, height, drawn), jpeg);
+        return new Taken(new FusedSnapshot(kind, Path.Combine(folder, kind + ".jpg"), Math.Round(frame.Pts, 6), width, height, drawn), jpeg, clean, crops);
     }
 
     private static FusedObject Drawn(StreamFusion.Vision.Detection.DetectedObject o, int track, int width, int height)

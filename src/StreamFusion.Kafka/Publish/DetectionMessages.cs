@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using StreamFusion.Fusion.Windows;
+using StreamFusion.Core;
 
 namespace StreamFusion.Kafka.Publish;
 
@@ -20,7 +21,7 @@ public static class DetectionMessages
             new(SchemaHeader, FusedRecord.Schema),
             new(CameraHeader, record.Camera),
             new(PtsHeader, record.Start.ToString("R", CultureInfo.InvariantCulture)),
-            new(CaptureTimeHeader, record.Wallclock.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)),
+            new(CaptureTimeHeader, UtcText.Format(record.Wallclock)),
             new(TraceIdHeader, trace.ToHexString()),
             new(TraceParentHeader, $"00-{trace.ToHexString()}-{span.ToHexString()}-01"),
             new(ContentTypeHeader, "application/json"),
