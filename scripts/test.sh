@@ -23,5 +23,13 @@ else
   echo "tests: 0 passed, 1 failed (the test run did not complete)"
   [ "$status" -eq 0 ] && status=1
 fi
+# The failures again at the end, where a log cut to its tail still shows them: name and the first lines of the message.
+if grep -qE '^ +Failed [A-Za-z]' "$log"; then
+  echo "failed tests:"
+  awk '/^ +Failed [A-Za-z]/ { print; shown = 0; want = 1; next }
+       want && /Error Message:/ { grab = 1; next }
+       grab && /Stack Trace:/ { grab = 0; want = 0; next }
+       grab && shown < 6 { print "    " $0; shown++ }' "$log"
+fi
 rm -f "$log"
 exit "$status"
