@@ -4,7 +4,7 @@ namespace StreamFusion.Inference;
 /// One ONNX Runtime session per model and settings for a whole process: cameras that detect with the same model
 /// share it (counted; the last one to let go disposes it) instead of each loading a copy with its own threads.
 /// Up to <see cref="RunSlots"/> runs of a session execute at once. A batchable model whose session takes any batch
-/// gets a <see cref="BatchRunner"/> when batching is on, so competing cameras' frames run together.
+/// gets a <see cref="BatchRunner"/> when batching is on, so competing cameras' frames (or sound windows) run together.
 /// </summary>
 /// <param name="maxBatch">most frames per run; 1 turns batching off; 0 = auto: 8 on a GPU, 1 on a CPU (where a
 /// batch costs as much as its frames run one by one, and parallel runs do better)</param>
@@ -61,17 +61,15 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
     }
 
     /// <summary>
-    /// A batcher of up to <paramref name="batch"/> frames, for a model with one input whose only free dimension is the
-    /// first (the batch) and one output; else null. (ONNX Runtime may still report the output's declared batch of 1
-    /// for an edited model; the output follows the input.)
+    /// A batcher of up to <paramref name="batch"/> items, for a model with one input whose first dimension is free (the
+    /// batch); else null. Where the rest of the input's shape is free too, each caller gives its item's. (ONNX Runtime
+    /// may report an edited model's declared output batch of 1; the outputs follow the input.)
     /// </summary>
     private BatchRunner? Batcher(OnnxModel model, int batch)
     {
-        if (batch < 2 || model.Session.InputMetadata.Count != 1 || model.Session.OutputMetadata.Count != 1) return null;
-        var input = model.Session.InputMetadata.Values.Single().Dimensions;
-        var output = model.Session.OutputMetadata.Values.Single().Dimensions;
-        if (input is not [-1, .. var item] || output is not [-1 or 1, .. var outputItem] || item.Any(d => d <= 0) || outputItem.Any(d => d <= 0)) return null;
-        return new BatchRunner(model.Session, item.Select(d => (long)d).ToArray(), outputItem.Aggregate(1, (a, b) => a * b), batch, gatherWindow);
+        if (batch < 2 || model.Session.InputMetadata.Count != 1) return null;
+        if (model.Session.InputMetadata.Values.Single().Dimensions is not [-1, .. var item]) return null;
+        return new BatchRunner(model.Session, item.All(d => d > 0) ? item.Select(d => (long)d).ToArray() : null, batch, gatherWindow);
     }
 
     private void Release((string, OnnxSettings) key)

@@ -7,7 +7,8 @@ namespace StreamFusion.Audio.Sounds;
 /// <summary>
 /// An AudioSet tagger with its mel front end inside the graph (EfficientAT): mono waveform at 32 kHz in, sigmoid
 /// probabilities per AudioSet class and an embedding out. One session per model for every camera of the process
-/// (shared like the detector's); windows of several cameras, or of a backlog, may go in one run.
+/// (shared like the detector's); windows of several cameras, or of a backlog, may go in one run: where the shared
+/// session batches (a GPU), each camera's window joins the other cameras' that are waiting.
 /// </summary>
 public sealed class SoundTagger : IDisposable
 {
@@ -23,7 +24,7 @@ public sealed class SoundTagger : IDisposable
 
     public static SoundTagger Load(string path, OnnxSettings onnx, ILogger? logger = null, SharedSessions? shared = null)
     {
-        var model = OnnxSessionFactory.Create(path, onnx, logger, shared);
+        var model = OnnxSessionFactory.Create(path, onnx, logger, shared, batchable: true);
         var (inputs, outputs) = (model.Session.InputMetadata, model.Session.OutputMetadata);
         if (!inputs.TryGetValue("waveform", out var waveform) || waveform.Dimensions.Length != 2 || !outputs.TryGetValue("probs", out var probs) || probs.Dimensions.Length != 2 ||
             !outputs.TryGetValue("embedding", out var embedding) || embedding.Dimensions.Length != 2)
@@ -35,10 +36,14 @@ public sealed class SoundTagger : IDisposable
         return new SoundTagger(model, probs.Dimensions[1], embedding.Dimensions[1]);
     }
 
+    /// <summary>Whether a lone window runs together with other cameras' windows.</summary>
+    public bool Batching => _model.Batcher is { OutputNames: ["probs", "embedding"] or ["embedding", "probs"] };
+
     /// <summary>Tags windows of equal length (32 kHz samples each), all in one run: each one's probabilities and embedding.</summary>
     public (float[] Probabilities, float[] Embedding)[] Tag(IReadOnlyList<float[]> windows)
     {
         if (windows.Count == 0) return [];
+        if (windows.Count == 1 && Batching) return [TagWithOtherCameras(windows[0])];
         var length = windows[0].Length;
         var input = new float[windows.Count * length];
         for (var i = 0; i < windows.Count; i++)
@@ -58,6 +63,14 @@ public sealed class SoundTagger : IDisposable
         for (var i = 0; i < windows.Count; i++)
             results[i] = (probabilities.Slice(i * Classes, Classes).ToArray(), embeddings.Slice(i * EmbeddingLength, EmbeddingLength).ToArray());
         return results;
+    }
+
+    private (float[], float[]) TagWithOtherCameras(float[] window)
+    {
+        var (probabilities, embedding) = (new float[Classes], new float[EmbeddingLength]);
+        var batcher = _model.Batcher!;
+        batcher.Run(window, batcher.OutputNames[0] == "probs" ? [probabilities, embedding] : [embedding, probabilities], [window.Length]);
+        return (probabilities, embedding);
     }
 
     public void Dispose()

@@ -51,7 +51,7 @@ public sealed class PipelineMetrics
         _kafkaSpoolBytes = f.CreateGauge("streamfusion_kafka_spool_bytes", "undelivered bytes in the spool");
         _kafkaOutages = f.CreateCounter("streamfusion_kafka_outages_total", "times the broker stopped acknowledging for longer than the stall notice");
         _kafkaLatency = f.CreateGauge("streamfusion_kafka_ack_latency_seconds", "capture of a window's end to broker acknowledgement, quantiles over the run", ["quantile"]);
-        _batch = f.CreateGauge("streamfusion_inference_batch_frames", "frames per inference run of a shared model, on average", ["model"]);
+        _batch = f.CreateGauge("streamfusion_inference_batch_frames", "items (frames, sound windows) per inference run of a shared model, on average", ["model"]);
         _transcripts = f.CreateCounter("streamfusion_transcript_segments_total", "segments from the transcript topic (read, malformed, unknown_camera)", ["outcome"]);
         _utterances = f.CreateCounter("streamfusion_speech_utterances_total", "utterances the camera's speech recognition decoded", camera);
         _speechSeconds = f.CreateCounter("streamfusion_speech_seconds_total", "seconds of speech decoded", camera);

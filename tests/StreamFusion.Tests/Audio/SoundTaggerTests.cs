@@ -45,6 +45,33 @@ public class SoundTaggerTests
         }
     }
 
+    [Fact]
+    public void Cameras_sharing_a_batching_session_tag_their_windows_together_with_the_same_results_as_alone()
+    {
+        // A gather window: each run waits for the other cameras' windows, so batches form however busy the machine is.
+        var shared = new SharedSessions(maxBatch: 4, gatherWindow: TimeSpan.FromMilliseconds(200));
+        string[] recordings = ["train.wav", "typing.wav", "thunder.wav"];
+        var alone = recordings.Select(r => Listen(TestAssets.Media($"sounds/{r}"))).ToList();
+        var cameras = recordings.Select(_ => AudioAnalyzer.Load(new AudioSettings(null, new OnnxSettings { Device = InferenceDevice.Cpu }) { Sounds = Settings }, sessions: shared)).ToList();
+        var together = new List<AudioWindow>[recordings.Length];
+        Parallel.For(0, recordings.Length, new ParallelOptions { MaxDegreeOfParallelism = recordings.Length },
+            c => together[c] = cameras[c].AnalyseMedia(TestAssets.Media($"sounds/{recordings[c]}")));
+        var averageBatch = shared.AverageBatches["efficientat_mn04_as.onnx"];
+        foreach (var camera in cameras) camera.Dispose();
+
+        Assert.True(averageBatch > 1.5, $"average batch {averageBatch:F2}");
+        for (var c = 0; c < recordings.Length; c++)
+        {
+            var (expected, actual) = (alone[c].SelectMany(w => w.Tags).ToList(), together[c].SelectMany(w => w.Tags).ToList());
+            Assert.True(expected.Count >= 8, $"{recordings[c]}: {expected.Count} windows tagged");
+            Assert.Equal(expected.Select(t => t.Start), actual.Select(t => t.Start));
+            foreach (var (e, a) in expected.Zip(actual))
+                foreach (var (el, al) in e.Top.Zip(a.Top))
+                    Assert.True(Math.Abs(el.Score - al.Score) < 1e-3, $"{recordings[c]} at {e.Start}s: {el.Label} {el.Score} alone, {al.Label} {al.Score} batched");
+            Assert.Equal(alone[c].SelectMany(w => w.Sounds).Select(s => (s.Kind, s.State, s.Start)), together[c].SelectMany(w => w.Sounds).Select(s => (s.Kind, s.State, s.Start)));
+        }
+    }
+
     [Theory]
     [InlineData("train.wav", "Train")]
     [InlineData("typing.wav", "Typing")]
