@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StreamFusion.Audio.Features.Gpu;
 using Microsoft.Extensions.Logging;
 using StreamFusion.Core.Assets;
 using StreamFusion.Core.Logging;
@@ -32,10 +33,12 @@ internal sealed class PipelineRunner(PipelineConfig config, StreamFusionOptions 
         running.Sharing = sharing;
         using var speech = new SpeechSharing(config.SpeechThreads);
         running.Speech = speech;
+        using var mfcc = new MfccDevices();
+        running.Mfcc = mfcc;
         await using var delivery = config.FusesRecords
             ? new RecordDelivery(config.Fusion, config.RecordsFile, config.Kafka, _logger, options.RecordObserver, config.Evidence)
             : null;
-        var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery);
+        var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery, mfcc);
         var supervisors = config.Cameras.Select(camera => new CameraSupervisor(camera, context, _logger.ForCamera(camera.Id))).ToList();
         foreach (var (camera, supervisor) in config.Cameras.Zip(supervisors))
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using StreamFusion.Audio.Denoise;
 using StreamFusion.Audio.Events;
 using StreamFusion.Audio.Features;
+using StreamFusion.Audio.Features.Gpu;
 using StreamFusion.Audio.Sounds;
 using StreamFusion.Audio.Vad;
 using StreamFusion.Inference;
@@ -19,6 +20,8 @@ public sealed class AudioAnalyzer : IDisposable
 {
     private readonly AudioSettings _settings;
     private readonly MfccExtractor _mfcc;
+    private readonly MfccBatcher? _gpuMfcc;   // null: MFCC on the CPU, frame by frame
+    private readonly MfccDevices? _ownDevices; // when no process-wide ones were given
     private readonly IVoiceActivityDetector? _vad;
     private readonly SpeechSegmenter _segmenter = new();
     private readonly Queue<(double Pts, float Probability)> _recentSpeech = new(); // the last 2 s of VAD chunks
@@ -43,9 +46,16 @@ public sealed class AudioAnalyzer : IDisposable
 
     /// <param name="vad">null skips voice activity (MFCC and events only)</param>
     /// <param name="tagger">the sound tagger, for <see cref="AudioSettings.Sounds"/></param>
-    public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad, SoundTagger? tagger = null)
+    /// <param name="gpuMfcc">MFCC kernels shared with other cameras; null: the CPU path</param>
+    public AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad, SoundTagger? tagger = null, MfccBatcher? gpuMfcc = null)
+        : this(settings, vad, tagger, gpuMfcc, ownDevices: null)
+    {
+    }
+
+    private AudioAnalyzer(AudioSettings settings, IVoiceActivityDetector? vad, SoundTagger? tagger, MfccBatcher? gpuMfcc, MfccDevices? ownDevices)
     {
         _settings = settings;
+        (_gpuMfcc, _ownDevices) = (gpuMfcc, ownDevices);
         _mfcc = new MfccExtractor(settings.Mfcc);
         _vad = vad;
         _events = new AcousticEventDetector(settings.Events, SpeechNear);
@@ -68,8 +78,26 @@ public sealed class AudioAnalyzer : IDisposable
     /// <summary>Called with every MFCC frame (pts, cepstra); the span is only valid during the call.</summary>
     public Action<double, ReadOnlySpan<float>>? OnMfccFrame { get; set; }
 
+    /// <summary>Where this camera computes MFCC: "cpu", or the GPU device its kernels run on.</summary>
+    public string MfccDevice => _gpuMfcc?.Device ?? "cpu";
+
     /// <param name="sessions">where the sound tagger's session is shared with the process's other cameras</param>
-    public static AudioAnalyzer Load(AudioSettings settings, ILogger? logger = null, SharedSessions? sessions = null)
+    /// <param name="mfccDevices">where MFCC kernels are shared with the process's other cameras; null: this camera's own</param>
+    public static AudioAnalyzer Load(AudioSettings settings, ILogger? logger = null, SharedSessions? sessions = null, MfccDevices? mfccDevices = null)
+    {
+        var ownDevices = mfccDevices is null && settings.MfccDevice.Kind != DeviceKind.Cpu ? new MfccDevices() : null;
+        try
+        {
+            return Load(settings, logger, sessions, (mfccDevices ?? ownDevices)?.For(settings.Mfcc, settings.MfccDevice), ownDevices);
+        }
+        catch
+        {
+            ownDevices?.Dispose();
+            throw;
+        }
+    }
+
+    private static AudioAnalyzer Load(AudioSettings settings, ILogger? logger, SharedSessions? sessions, MfccBatcher? gpuMfcc, MfccDevices? ownDevices)
     {
         IVoiceActivityDetector vad;
         if (settings.VadModelPath is { } path) vad = SileroVad.Load(path, settings.Onnx, logger);
@@ -82,7 +110,7 @@ public sealed class AudioAnalyzer : IDisposable
         try
         {
             tagger = settings.Sounds is { } sounds ? SoundTagger.Load(sounds.ModelPath, sounds.Onnx, logger, sessions) : null;
-            return new AudioAnalyzer(settings, vad, tagger);
+            return new AudioAnalyzer(settings, vad, tagger, gpuMfcc, ownDevices);
         }
         catch
         {
@@ -120,16 +148,32 @@ public sealed class AudioAnalyzer : IDisposable
         if (_sounds is not null) _tags.AddRange(_sounds.Push(samples, pts, _soundsReported));
         var length = _settings.Mfcc.FrameLength;
         var shift = _settings.Mfcc.FrameShift;
-        while (_mfccAt + length <= _count)
+        var (cepstraWidth, mels) = (_settings.Mfcc.Cepstra, _settings.Mfcc.MelBins);
+        var frames = _mfccAt + length <= _count ? 1 + (_count - _mfccAt - length) / shift : 0;
+        // On a GPU, every frame of this push at once (with the other cameras' frames waiting), then walked below.
+        var (gpuCepstra, gpuLogMel) = _gpuMfcc is not null && frames > 0
+            ? _gpuMfcc.Compute(_buffer.AsSpan(_mfccAt, (frames - 1) * shift + length).ToArray()) : (null, null);
+        for (var f = 0; f < frames; f++)
         {
             var framePts = _bufferPts + _mfccAt / (double)SampleRate;
             var frame = _buffer.AsSpan(_mfccAt, length);
-            _mfcc.Compute(frame, _cepstra);
+            ReadOnlySpan<float> cepstra = _cepstra;
+            ReadOnlySpan<double> logMel;
+            if (gpuCepstra is null)
+            {
+                _mfcc.Compute(frame, _cepstra);
+                logMel = _mfcc.LastLogMel;
+            }
+            else
+            {
+                cepstra = gpuCepstra.AsSpan(f * cepstraWidth, cepstraWidth);
+                logMel = gpuLogMel.AsSpan(f * mels, mels);
+            }
             var level = Levels.RmsDb(frame.Slice((length - shift) / 2, shift)); // the 10 ms at the frame's centre
-            var flux = SpectralFlux();
-            var highBand = HighBandShare();
-            OnMfccFrame?.Invoke(framePts, _cepstra);
-            Window(framePts).AddFrame(_cepstra, level);
+            var flux = SpectralFlux(logMel);
+            var highBand = HighBandShare(logMel);
+            OnMfccFrame?.Invoke(framePts, cepstra);
+            Window(framePts).AddFrame(cepstra, level);
             foreach (var e in _events.Push(framePts, shift / (double)SampleRate, level, flux, highBand)) Window(e.Start).Events.Add(e);
             _mfccAt += shift;
         }
@@ -247,9 +291,8 @@ public sealed class AudioAnalyzer : IDisposable
     }
 
     /// <summary>Share of the frame's mel energy above 2 kHz: high for broadband bursts, low for voiced speech.</summary>
-    private float HighBandShare()
+    private float HighBandShare(ReadOnlySpan<double> logMel)
     {
-        var logMel = _mfcc.LastLogMel;
         double high = 0, total = 0;
         for (var m = 0; m < logMel.Length; m++)
         {
@@ -260,9 +303,8 @@ public sealed class AudioAnalyzer : IDisposable
         return total <= 0 ? 0 : (float)(high / total);
     }
 
-    private float SpectralFlux()
+    private float SpectralFlux(ReadOnlySpan<double> logMel)
     {
-        var logMel = _mfcc.LastLogMel;
         double flux = 0;
         if (_hasPreviousFrame)
             for (var m = 0; m < logMel.Length; m++) flux += Math.Max(0, logMel[m] - _previousLogMel[m]);
@@ -294,6 +336,7 @@ public sealed class AudioAnalyzer : IDisposable
     {
         _vad?.Dispose();
         _tagger?.Dispose();
+        _ownDevices?.Dispose();
     }
 
     private sealed class WindowAccumulator(double start, double end, int cepstra)

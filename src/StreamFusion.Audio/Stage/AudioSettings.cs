@@ -11,6 +11,8 @@ namespace StreamFusion.Audio.Stage;
 public sealed record AudioSettings(string? VadModelPath, OnnxSettings Onnx, double WindowSeconds = 1.0)
 {
     public MfccSettings Mfcc { get; init; } = new();
+    /// <summary>Where MFCC is computed (<see cref="Features.Gpu.MfccDevices"/>): auto (a CUDA GPU when there is one), cpu or cuda[:N].</summary>
+    public InferenceDevice MfccDevice { get; init; } = InferenceDevice.Auto;
     public EventSettings Events { get; init; } = new();
     /// <summary>Off by default: measured +6.3 dB SNR on speech in white noise, but it changes the MFCCs.</summary>
     public AudioDenoiseSettings Denoise { get; init; } = new();

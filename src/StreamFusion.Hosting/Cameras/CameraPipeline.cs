@@ -131,6 +131,7 @@ public sealed class CameraPipeline : IDisposable
     public string? InferenceProvider => _vision?.Provider;
     public long BudgetSkipped => _vision?.BudgetSkipped ?? 0;
     public string? VoiceActivity => _audio?.VadName;
+    public string? MfccDevice => _audio?.MfccDevice;
     /// <summary>This camera's speech recognition so far; null when it has none.</summary>
     public SpeechCounters? Speech => _speech?.Counters;
     public string? SpeechEngine { get; private set; }
@@ -160,7 +161,7 @@ public sealed class CameraPipeline : IDisposable
     /// <param name="speech">the engines this camera's speech goes to; null: no speech recognition</param>
     internal static CameraPipeline Open(CameraConfig camera, string resolvedUri, VisionSettings? vision, AudioSettings? audio, Func<SpeechEnginePool>? speech,
         Func<FrameAnalysis, ValueTask>? analysisSink, IRecordSink? records, IReadOnlyList<TranscriptSegment> transcript, CameraHealth health, ILogger logger,
-        InferenceSharing sharing, Action sourceOpened, CancellationToken stop)
+        InferenceSharing sharing, StreamFusion.Audio.Features.Gpu.MfccDevices? mfcc, Action sourceOpened, CancellationToken stop)
     {
         var options = DecodeOptions(camera.Decode, vision is not null);
         if (records?.Evidence?.Clips is { } clips)
@@ -174,7 +175,7 @@ public sealed class CameraPipeline : IDisposable
         {
             visionAnalyzer = vision is null ? null : VisionAnalyzer.Load(vision, logger, sharing, camera.Id);
             var speechPool = audio is null || records is null ? null : speech?.Invoke();
-            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger, sharing.Sessions);
+            audioAnalyzer = audio is null ? null : AudioAnalyzer.Load(audio with { CutUtterances = speechPool is not null }, logger, sharing.Sessions, mfcc);
             return new CameraPipeline(camera, source, Reopen, visionAnalyzer, audioAnalyzer, speechPool, analysisSink, records, transcript, health, logger);
         }
         catch

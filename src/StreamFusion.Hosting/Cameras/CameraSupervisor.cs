@@ -14,7 +14,7 @@ namespace StreamFusion.Hosting.Cameras;
 /// <param name="AnalysisSink">every frame analysis, when the run fuses no records (the detect verb's writer)</param>
 /// <param name="Records">where fused records go; null when the run fuses none</param>
 internal sealed record CameraContext(PipelineConfig Config, AssetLocator Assets, InferenceSharing Sharing, SpeechSharing Speech,
-    Func<string, FrameAnalysis, ValueTask>? AnalysisSink, IRecordSink? Records);
+    Func<string, FrameAnalysis, ValueTask>? AnalysisSink, IRecordSink? Records, StreamFusion.Audio.Features.Gpu.MfccDevices? Mfcc = null);
 
 /// <summary>
 /// Opens one camera: resolves its URI, models and transcript, then its source and models. A live camera that
@@ -75,9 +75,9 @@ internal sealed class CameraSupervisor
             null, SlowOpenNotice, Timeout.InfiniteTimeSpan);
         var pipeline = await Task.Run(() => CameraPipeline.Open(_camera, uri, vision, audio,
             speech is null ? null : () => _context.Speech.PoolFor(speech), sink, _context.Records, transcript, Health, _logger,
-            _context.Sharing, sourceOpened: () => slowOpenNotice.Change(Timeout.Infinite, Timeout.Infinite), stop), CancellationToken.None);
+            _context.Sharing, _context.Mfcc, sourceOpened: () => slowOpenNotice.Change(Timeout.Infinite, Timeout.Infinite), stop), CancellationToken.None);
         var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
-                        (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad})" : "") +
+                        (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad}{(pipeline.MfccDevice is "cpu" or null ? "" : $", MFCC on {pipeline.MfccDevice}")})" : "") +
                         (pipeline.SpeechEngine is { } engine ? $"; recognising speech ({engine})" : "");
         _logger.LogInformation("opened: {Media}{Analysis}", pipeline.Info.Summary(), detecting);
         return pipeline;

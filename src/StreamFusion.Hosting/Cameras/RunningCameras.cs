@@ -19,6 +19,8 @@ public sealed class RunningCameras
 
     /// <summary>The speech budget and engine pools the cameras share (for metrics).</summary>
     public StreamFusion.Speech.Pool.SpeechSharing? Speech { get; internal set; }
+    /// <summary>Where the cameras' MFCC kernels run, when on a GPU.</summary>
+    public StreamFusion.Audio.Features.Gpu.MfccDevices? Mfcc { get; internal set; }
 
     /// <summary>Where records go, once Kafka is connected (null when the run fuses no records).</summary>
     public Records.RecordDelivery? Delivery { get; internal set; }

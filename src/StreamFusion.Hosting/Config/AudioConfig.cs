@@ -16,6 +16,8 @@ public sealed record AudioConfig
     public string VadModel { get; init; } = DefaultVadModel;
     public double WindowSeconds { get; init; } = 1.0;
     public MfccSettings Mfcc { get; init; } = new();
+    /// <summary>audio.mfcc.device: auto (a CUDA GPU when there is one), cpu or cuda[:N].</summary>
+    public InferenceDevice MfccDevice { get; init; } = InferenceDevice.Auto;
     public EventSettings Events { get; init; } = new();
     public AudioDenoiseSettings Denoise { get; init; } = new();
     /// <summary>The AudioSet sound tagger; null: off.</summary>
@@ -25,6 +27,6 @@ public sealed record AudioConfig
     {
         var vad = VadModel == "none" ? null : await assets.ResolveUriAsync(VadModel, cancellation);
         var sounds = Sounds is null ? null : await Sounds.ResolveAsync(assets, cancellation);
-        return new AudioSettings(vad, new OnnxSettings { Device = InferenceDevice.Cpu }, WindowSeconds) { Mfcc = Mfcc, Events = Events, Denoise = Denoise, Sounds = sounds };
+        return new AudioSettings(vad, new OnnxSettings { Device = InferenceDevice.Cpu }, WindowSeconds) { Mfcc = Mfcc, MfccDevice = MfccDevice, Events = Events, Denoise = Denoise, Sounds = sounds };
     }
 }

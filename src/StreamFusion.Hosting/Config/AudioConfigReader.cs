@@ -31,6 +31,7 @@ public static class AudioConfigReader
                     Lifter = (float)mfcc.Number("lifter", config.Mfcc.Lifter, 0, 1000),
                 },
             };
+            config = config with { MfccDevice = mfcc.Choice("device", config.MfccDevice, MfccDevice, "auto, cpu or cuda[:N]") };
             if (config.Mfcc.Cepstra > config.Mfcc.MelBins) mfcc.Error(null, "cepstra", $"must not exceed mel_bins ({config.Mfcc.MelBins})");
             mfcc.RejectUnknownKeys();
         }
@@ -100,4 +101,8 @@ public static class AudioConfigReader
         section.RejectUnknownKeys();
         return enabled ? config : null;
     }
+
+    /// <summary>MFCC kernels run on CUDA through ILGPU, not on TensorRT.</summary>
+    private static bool MfccDevice(string text, out StreamFusion.Inference.InferenceDevice device) =>
+        StreamFusion.Inference.InferenceDevice.TryParse(text, out device) && device.Kind != StreamFusion.Inference.DeviceKind.TensorRt;
 }

@@ -130,6 +130,8 @@ public sealed class PipelineMetrics
         if (_cameras.Speech is { } sharing) _speechWaiting.Set(sharing.Budget.Waiting);
         foreach (var (model, average) in _cameras.Sharing?.Sessions?.AverageBatches ?? new Dictionary<string, double>())
             _batch.WithLabels(model).Set(average);
+        foreach (var (device, average) in _cameras.Mfcc?.AverageBatches ?? new Dictionary<string, double>())
+            _batch.WithLabels($"mfcc {device}").Set(average);
         if (_cameras.Delivery?.Stats is { } k)
         {
             foreach (var (outcome, value) in new[] { ("accepted", k.Accepted), ("delivered", k.Delivered), ("spooled", k.Spooled), ("resent", k.Resent),

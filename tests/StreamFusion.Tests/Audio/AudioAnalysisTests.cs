@@ -1,5 +1,6 @@
 using System.Globalization;
 using StreamFusion.Audio.Events;
+using StreamFusion.Audio.Features.Gpu;
 using StreamFusion.Audio.Stage;
 using StreamFusion.Audio.Vad;
 using StreamFusion.Media;
@@ -164,6 +165,34 @@ public class AudioAnalysisTests
 
         Assert.All(chunks.Take(16000 / vad.ChunkSamples), p => Assert.Equal(0f, p));
         Assert.True(chunks.Skip(16000 / vad.ChunkSamples).Max() > 0.9f, "the speech after the silence");
+    }
+
+    [Fact]
+    public void Cameras_computing_mfcc_with_the_gpu_kernels_get_the_windows_and_events_of_the_cpu_path()
+    {
+        // ILGPU's CPU accelerator stands in for the GPU: the same kernels, and the same sharing between cameras.
+        using var devices = new MfccDevices((settings, _) => (GpuMfcc.OnCpuAccelerator(settings), null));
+        string[] clips = ["jfk.wav", "grid_swwp2s.mpg"];
+        var onCpu = clips.Select(c => AnalyseMedia(c, Settings() with { MfccDevice = InferenceDevice.Cpu })).ToList();
+        var cameras = clips.Select(_ => AudioAnalyzer.Load(Settings() with { MfccDevice = new InferenceDevice(DeviceKind.Cuda, 0) }, mfccDevices: devices)).ToList();
+        var onKernels = new List<AudioWindow>[clips.Length];
+        Parallel.For(0, clips.Length, new ParallelOptions { MaxDegreeOfParallelism = clips.Length }, c => onKernels[c] = cameras[c].AnalyseMedia(TestAssets.Media(clips[c])));
+
+        Assert.All(cameras, c => Assert.Contains("ILGPU", c.MfccDevice));
+        Assert.Single(devices.AverageBatches); // both cameras through one set of kernels
+        for (var c = 0; c < clips.Length; c++)
+        {
+            Assert.Equal(onCpu[c].Count, onKernels[c].Count);
+            foreach (var (cpu, kernels) in onCpu[c].Zip(onKernels[c]))
+            {
+                Assert.True(cpu.MfccMean.Zip(kernels.MfccMean, (a, b) => Math.Abs(a - b)).Max() < 1e-3, $"{clips[c]} at {cpu.Start}s: MFCC means differ");
+                Assert.True(cpu.MfccStd.Zip(kernels.MfccStd, (a, b) => Math.Abs(a - b)).Max() < 1e-3, $"{clips[c]} at {cpu.Start}s: MFCC deviations differ");
+                Assert.Equal(cpu.Events.Select(e => (e.Kind, Math.Round(e.Start, 2))), kernels.Events.Select(e => (e.Kind, Math.Round(e.Start, 2))));
+                Assert.Equal(cpu.Speech.Select(s => s.Start), kernels.Speech.Select(s => s.Start));
+            }
+        }
+        Assert.Contains(onKernels[0], w => w.Speech.Count > 0);
+        foreach (var camera in cameras) camera.Dispose();
     }
 
     [Fact]

@@ -264,6 +264,25 @@ public class CliTests
     }
 
     [Fact]
+    public void Mfcc_on_a_cuda_device_that_is_not_there_says_so_in_one_line_and_tensorrt_is_no_mfcc_device()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.File("gpu-mfcc.yaml");
+        File.WriteAllText(config, $"audio: {{ mfcc: {{ device: cuda }} }}\ncameras:\n  - {{ id: face, uri: {TestAssets.Media("grid_swwp2s.mpg")} }}\n");
+
+        var result = Processes.Cli("run", config);
+
+        Assert.Equal(5, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:"));
+        Assert.Contains("audio.mfcc.device cuda:0: libcuda.so.1 (the NVIDIA driver) not found", line);
+
+        File.WriteAllText(config, "audio: { mfcc: { device: tensorrt } }\ncameras:\n  - { id: face, uri: x.mpg }\n");
+        var refused = Processes.Cli("run", config);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("audio.mfcc.device: expected auto, cpu or cuda[:N]", refused.Stderr);
+    }
+
+    [Fact]
     public void Features_dumps_the_mfcc_matrix_with_frame_pts()
     {
         var result = Processes.Cli("features", TestAssets.Media("jfk.wav"), "--mfcc");

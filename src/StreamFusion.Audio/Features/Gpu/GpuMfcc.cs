@@ -71,7 +71,8 @@ public sealed class GpuMfcc : IDisposable
     }
 
     /// <summary>Every frame of every signal in one pass; per signal, row-major [frames × cepstra] like <see cref="MfccExtractor.ComputeAll"/>.</summary>
-    public float[][] ComputeAll(IReadOnlyList<float[]> signals)
+    /// <param name="logMels">when given, filled per signal with its frames' log mel energies, row-major [frames × mel bins]</param>
+    public float[][] ComputeAll(IReadOnlyList<float[]> signals, double[][]? logMels = null)
     {
         var (length, shift, n, bins, mels, cepstra) = (_settings.FrameLength, _settings.FrameShift, _settings.FftSize, _settings.FftSize / 2 + 1, _settings.MelBins, _settings.Cepstra);
         var counts = signals.Select(s => s.Length < length ? 0 : 1 + (s.Length - length) / shift).ToArray();
@@ -98,14 +99,23 @@ public sealed class GpuMfcc : IDisposable
         _logMel(frames * mels, power.View, _mel.View, logMel.View, bins, mels, MfccExtractor.LogFloorValue);
         _cepstra(frames * cepstra, logMel.View, _dct.View, _lifter.View, output.View, mels, cepstra);
         _accelerator.Synchronize();
-        var all = output.GetAsArray1D();
-        offset = 0;
-        foreach (var result in results)
+        Split(output.GetAsArray1D(), results);
+        if (logMels is not null)
         {
-            Array.Copy(all, offset, result, 0, result.Length);
-            offset += result.Length;
+            for (var s = 0; s < signals.Count; s++) logMels[s] = new double[counts[s] * mels];
+            Split(logMel.GetAsArray1D(), logMels);
         }
         return results;
+    }
+
+    private static void Split<T>(T[] all, T[][] parts)
+    {
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            Array.Copy(all, offset, part, 0, part.Length);
+            offset += part.Length;
+        }
     }
 
     private static void Prepare(Index1D index, ArrayView<float> signal, ArrayView<int> starts, ArrayView<double> window, ArrayView<double> frames,
