@@ -15,6 +15,9 @@ var root = new RootCommand("StreamFusion: fuses what cameras see, hear and say i
     TranscribeCommand.Create(globals),
     RunCommand.Create(globals),
     TailCommand.Create(globals),
+    BrokerCommand.Create(globals),
+    WorkerCommand.Create(globals),
+    CamerasCommand.Create(globals),
     DoctorCommand.Create(globals),
     BenchCommand.Create(globals),
 };

@@ -1,17 +1,11 @@
 using System.Diagnostics;
-using StreamFusion.Audio.Features.Gpu;
 using Microsoft.Extensions.Logging;
-using StreamFusion.Core.Assets;
 using StreamFusion.Core.Logging;
 using StreamFusion.Core.Stages;
 using StreamFusion.Hosting.Cameras;
 using StreamFusion.Hosting.Config;
 using StreamFusion.Hosting.Records;
 using StreamFusion.Media;
-using StreamFusion.Inference;
-using StreamFusion.Speech.Pool;
-using StreamFusion.Vision.Motion;
-using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Hosting;
 
@@ -27,18 +21,8 @@ internal sealed class PipelineRunner(PipelineConfig config, StreamFusionOptions 
 
     public async Task<RunResult> RunAsync(CancellationToken stop)
     {
-        var inference = config.Inference;
-        var sharing = new InferenceSharing(inference.ShareSessions ? new SharedSessions(inference.MaxBatch, inference.BatchWait, inference.ParallelRuns) : null,
-            inference.MaxDetectFps > 0 ? new DetectionBudget(inference.MaxDetectFps) : null);
-        running.Sharing = sharing;
-        using var speech = new SpeechSharing(config.SpeechThreads);
-        running.Speech = speech;
-        using var mfcc = new MfccDevices();
-        running.Mfcc = mfcc;
-        await using var delivery = config.FusesRecords
-            ? new RecordDelivery(config.Fusion, config.RecordsFile, config.Kafka, _logger, options.RecordObserver, config.Evidence)
-            : null;
-        var context = new CameraContext(config, options.Assets ?? AssetLocator.FromEnvironment(config.AssetDirectory), sharing, speech, options.AnalysisSink, delivery, mfcc);
+        await using var resources = new RunResources(config, options, running, _logger);
+        var (context, delivery) = (resources.Context, resources.Delivery);
         var supervisors = config.Cameras.Select(camera => new CameraSupervisor(camera, context, _logger.ForCamera(camera.Id))).ToList();
         foreach (var (camera, supervisor) in config.Cameras.Zip(supervisors))
         {

@@ -24,4 +24,7 @@ public sealed class StreamFusionOptions
 
     /// <summary>Sees every fused record as it is delivered (after Kafka and the JSON-lines file took it).</summary>
     public Action<FusedRecord>? RecordObserver { get; set; }
+
+    /// <summary>Run as a fleet worker: cameras from the registry partitions the group assigns, not from the config.</summary>
+    public (Fleet.FleetConfig Config, Fleet.WorkerSettings Settings)? Fleet { get; set; }
 }

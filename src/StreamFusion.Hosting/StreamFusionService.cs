@@ -20,9 +20,9 @@ internal sealed class StreamFusionService(IOptions<PipelineConfig> config, IOpti
         RunResult result;
         try
         {
-            result = await HostStartedAsync(stoppingToken)
-                ? await new PipelineRunner(config.Value, options.Value, cameras, reporter, logging).RunAsync(stoppingToken)
-                : new RunResult(PipelineOutcome.Drained);
+            result = !await HostStartedAsync(stoppingToken) ? new RunResult(PipelineOutcome.Drained)
+                : options.Value.Fleet is var (fleet, worker) ? await new Fleet.FleetWorker(fleet, worker, options.Value, cameras, reporter, logging).RunAsync(stoppingToken)
+                : await new PipelineRunner(config.Value, options.Value, cameras, reporter, logging).RunAsync(stoppingToken);
         }
         catch (Exception error)
         {

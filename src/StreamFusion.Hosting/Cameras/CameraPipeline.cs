@@ -55,7 +55,7 @@ public sealed class CameraPipeline : IDisposable
         if (records?.Evidence is { Clips: not null } clipEvidence)
             _clips = new ClipRecorder(clipEvidence, camera.Id, () => _decode!.Source.Clips?.Extension ?? "mp4", pts => _decode!.Clock.WallTimeAt(pts),
                 records.PublishClip, logger);
-        _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health, _clips?.Cutter);
+        _decode = new DecodeStage(source, camera.Pacing, reopen, camera.Reconnect, health, _clips?.Cutter, camera.CaptureTimeClock);
         _pipeline = new Pipeline($"camera '{camera.Id}'");
         var (capacity, policy) = (camera.Queues.Capacity, camera.Queues.Policy);
         // Drops happen where the slow consumers are: route only sorts items and never waits long, so its input never

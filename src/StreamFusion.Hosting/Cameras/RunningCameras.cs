@@ -37,6 +37,16 @@ public sealed class RunningCameras
         lock (_gate) _health[id] = health;
     }
 
+    /// <summary>A camera this process no longer runs (a fleet worker handed it on).</summary>
+    internal void Forget(string id)
+    {
+        lock (_gate)
+        {
+            _health.Remove(id);
+            _opened.RemoveAll(p => p.Camera.Id == id);
+        }
+    }
+
     internal void Opened(CameraPipeline pipeline)
     {
         lock (_gate) _opened.Add(pipeline);

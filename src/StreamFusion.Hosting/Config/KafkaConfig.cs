@@ -31,14 +31,22 @@ public sealed record KafkaConfig
 
     public const string DefaultSnapshotsTopic = "streamfusion.snapshots";
 
+    /// <summary>The fleet worker this process is (a "worker" header on every message); null: not a worker.</summary>
+    public string? WorkerId { get; init; }
+
+    private IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders => WorkerId is { } worker ? [new("worker", worker)] : [];
+
     public PublisherSettings Publisher(KafkaEndpoint endpoint) => new(
         Topic,
-        endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic),
-        MemoryRecords, SpoolMaxBytes, SpoolFsync);
+        OwnSpool(endpoint.IsEmbedded ? SpoolDirectory : SpoolDirectory ?? PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, Topic)),
+        MemoryRecords, SpoolMaxBytes, SpoolFsync) { ExtraHeaders = ExtraHeaders };
 
     /// <summary>A side topic's publisher (status, snapshots): the same durable spool machinery, in a folder of its own.</summary>
     public PublisherSettings SidePublisher(KafkaEndpoint endpoint, string topic, string folder) => new(
         topic,
-        SpoolDirectory is { } records ? Path.Combine(records, folder) : endpoint.IsEmbedded ? null : PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, topic),
-        MemoryRecords, SpoolMaxBytes, SpoolFsync);
+        OwnSpool(SpoolDirectory is { } records ? Path.Combine(records, folder) : endpoint.IsEmbedded ? null : PublisherSettings.DefaultSpoolDirectory(endpoint.BootstrapServers, topic)),
+        MemoryRecords, SpoolMaxBytes, SpoolFsync) { ExtraHeaders = ExtraHeaders };
+
+    /// <summary>Workers sharing a machine and a config each keep their own spool, in a folder named after the worker.</summary>
+    private string? OwnSpool(string? spool) => spool is not null && WorkerId is { } worker ? Path.Combine(spool, "worker-" + worker) : spool;
 }

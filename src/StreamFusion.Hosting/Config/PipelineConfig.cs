@@ -22,6 +22,11 @@ public sealed record CameraConfig(string Id, string Uri, Pacing Pacing, MediaSou
     public string? TranscriptFile { get; init; }
     /// <summary>How the source recovers from failures, ends and stalls (on for network sources and devices by default).</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Off;
+    /// <summary>
+    /// Media time is the capture time in Unix seconds (a fleet's live cameras): a camera that moves to another
+    /// worker goes on with later window ids, never earlier ones again.
+    /// </summary>
+    public bool CaptureTimeClock { get; init; }
 }
 
 /// <summary>

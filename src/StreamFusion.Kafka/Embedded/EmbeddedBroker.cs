@@ -39,6 +39,15 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         fixed (byte* p = name) Check(_api.TopicCreate(_cluster, p, partitions, 1), $"create topic '{topic}'");
     }
 
+    /// <summary>
+    /// Tells clients to find broker <paramref name="brokerId"/> at <paramref name="host"/>:<paramref name="port"/>
+    /// from now on (in metadata), where a <see cref="TcpForwarder"/> relays to it.
+    /// </summary>
+    public void Advertise(string host, int port, int brokerId = 1)
+    {
+        fixed (byte* h = Encoding.UTF8.GetBytes(host + "\0")) _api.BrokerSetHostPort(_cluster, brokerId, h, port);
+    }
+
     public void SetBrokerDown(int brokerId = 1) => Check(_api.BrokerSetDown(_cluster, brokerId), "take broker down");
 
     public void SetBrokerUp(int brokerId = 1) => Check(_api.BrokerSetUp(_cluster, brokerId), "bring broker up");

@@ -241,7 +241,7 @@ public sealed class DetectionPublisher : IDisposable
         }
         try
         {
-            _producer.Produce(_settings.Topic, record.ToMessage(), report => OnDelivery(entry, report));
+            _producer.Produce(_settings.Topic, record.ToMessage(_settings.ExtraHeaders), report => OnDelivery(entry, report));
         }
         catch (Exception e) when (e is ProduceException<string, byte[]> or KafkaException)
         {

@@ -13,6 +13,8 @@ public sealed record PublisherSettings(
     bool SpoolFsync = false,
     TimeSpan? StallNotice = null)
 {
+    /// <summary>Headers added to every message when it is sent (not spooled: a record resent by another process says who sent it).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
     public const string DefaultTopic = "streamfusion.detections";
     public TimeSpan StallNoticeOrDefault => StallNotice ?? TimeSpan.FromSeconds(5);
 

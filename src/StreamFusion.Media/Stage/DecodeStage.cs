@@ -23,7 +23,7 @@ public sealed class DecodeStage
     private IMediaSource _source;
     private double _position = double.NaN;
     private double _ptsOffset;
-    private bool _realign;
+    private bool _realign, _startOnCaptureTime;
     private long _lastItemTicks = DateTime.UtcNow.Ticks;   // the media gap of an outage is measured from here
     private long _quietSinceTicks = DateTime.UtcNow.Ticks; // the stall watchdog measures from here (last item or reopen)
     private volatile bool _stalled, _reading;
@@ -31,9 +31,12 @@ public sealed class DecodeStage
     /// <param name="reopen">opens the same input again (for reconnects); null: the source cannot be reopened</param>
     /// <param name="health">state changes of the source (connecting, live, stalled, backing-off, ended, failed)</param>
     /// <param name="clips">evidence clip requests, applied between reads; null: none</param>
+    /// <param name="captureTimeClock">media time starts at the capture time of the first item, in Unix seconds:
+    /// windows and record ids of a live camera then follow the wall clock, unique across restarts and machines</param>
     public DecodeStage(IMediaSource source, Pacing pacing, Func<CancellationToken, IMediaSource>? reopen = null, ReconnectPolicy? reconnect = null,
-        CameraHealth? health = null, ClipCutter? clips = null)
+        CameraHealth? health = null, ClipCutter? clips = null, bool captureTimeClock = false)
     {
+        _startOnCaptureTime = captureTimeClock;
         _clips = clips;
         _source = source;
         _pacing = pacing;
@@ -158,7 +161,12 @@ public sealed class DecodeStage
     private void Stamp(MediaItem item)
     {
         var now = DateTimeOffset.UtcNow;
-        if (_realign)
+        if (_startOnCaptureTime)
+        {
+            _ptsOffset = now.ToUnixTimeMilliseconds() / 1000.0 - item.Pts;
+            (_startOnCaptureTime, _realign) = (false, false);
+        }
+        else if (_realign)
         {
             var last = double.IsNaN(Position) ? 0 : Position;
             var gap = Math.Max(0.001, (now.UtcTicks - Interlocked.Read(ref _lastItemTicks)) / (double)TimeSpan.TicksPerSecond);
