@@ -38,6 +38,7 @@ public static class BrokerCommand
             {
                 broker.Advertise(address.Address.ToString(), forwarder.Listening.Port);
                 broker.CreateTopic(CameraRegistry.DefaultTopic, parse.GetValue(partitions));
+                broker.SetGroupRebalanceDelay(RebalanceDelay);
                 globals.Logger.LogInformation("broker: listening on {Address} (embedded, in memory: gone when it stops); {Topic} has {Partitions} partitions",
                     forwarder.Listening, CameraRegistry.DefaultTopic, parse.GetValue(partitions));
                 try
@@ -52,6 +53,9 @@ public static class BrokerCommand
         }));
         return command;
     }
+
+    /// <summary>As short as lets workers starting together join one rebalance (the mock's default, 3 s, holds every rebalance back).</summary>
+    private static readonly TimeSpan RebalanceDelay = TimeSpan.FromMilliseconds(500);
 
     private static IPEndPoint ParseEndpoint(string text) =>
         IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0 ? endpoint

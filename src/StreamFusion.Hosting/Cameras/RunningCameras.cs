@@ -22,6 +22,9 @@ public sealed class RunningCameras
     /// <summary>Where the cameras' MFCC kernels run, when on a GPU.</summary>
     public StreamFusion.Audio.Features.Gpu.MfccDevices? Mfcc { get; internal set; }
 
+    /// <summary>When this process is a fleet worker: its group membership and registry partitions.</summary>
+    public Fleet.WorkerStatus? Worker { get; internal set; }
+
     /// <summary>Where records go, once Kafka is connected (null when the run fuses no records).</summary>
     public Records.RecordDelivery? Delivery { get; internal set; }
 

@@ -15,6 +15,9 @@ namespace StreamFusion.Hosting.Fleet;
 /// <param name="SessionTimeout">how long the group waits for a silent worker before handing its cameras on</param>
 public sealed record WorkerSettings(string Group, string WorkerId, string? InstanceId, TimeSpan SessionTimeout, string Topic = CameraRegistry.DefaultTopic);
 
+/// <summary>A worker's place in its group, for /health: a member once the group has given it an assignment (maybe empty).</summary>
+public sealed record WorkerStatus(string Id, string Group, bool Member, IReadOnlyList<int> Partitions);
+
 /// <summary>
 /// A fleet worker: a member of a consumer group on the camera registry, running the cameras whose registry
 /// partitions it is assigned. On an assignment it reads those partitions to their end (the current configs) and
@@ -38,6 +41,7 @@ internal sealed class FleetWorker(FleetConfig fleet, WorkerSettings settings, St
         var config = fleet.Shared;
         await using var resources = new RunResources(config, options, running, _logger);
         _context = resources.Context;
+        running.Worker = new WorkerStatus(settings.WorkerId, settings.Group, false, []);
         resources.Delivery?.Start();
         running.Delivery = resources.Delivery;
         using var finished = new CancellationTokenSource();
@@ -114,6 +118,7 @@ internal sealed class FleetWorker(FleetConfig fleet, WorkerSettings settings, St
     private IEnumerable<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
     {
         foreach (var partition in partitions) _registry[partition.Partition.Value] = [];
+        running.Worker = new WorkerStatus(settings.WorkerId, settings.Group, true, [.. _registry.Keys.Order()]);
         if (partitions.Count > 0)
             _logger.LogInformation("worker {Worker}: assigned {Partitions}", settings.WorkerId, string.Join(", ", partitions.Select(p => p.Partition.Value)));
         return partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning));
@@ -134,6 +139,7 @@ internal sealed class FleetWorker(FleetConfig fleet, WorkerSettings settings, St
             _registry.Remove(number);
             _loaded.Remove(number);
         }
+        running.Worker = new WorkerStatus(settings.WorkerId, settings.Group, drain, [.. _registry.Keys.Order()]); // lost: out of the group until it rejoins
     }
 
     /// <summary>Makes the running cameras of a partition what its registry entries say: start, restart with new settings, or stop.</summary>

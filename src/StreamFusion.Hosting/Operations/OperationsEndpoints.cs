@@ -11,7 +11,9 @@ namespace StreamFusion.Hosting.Operations;
 
 /// <summary>
 /// GET /metrics (Prometheus text format) and GET /health (JSON; 200 while every camera is live or has ended
-/// normally, 503 when one is connecting, stalled, backing off or failed), on the application's own Kestrel.
+/// normally, 503 when one is connecting, stalled, backing off or failed), on the application's own Kestrel. A fleet
+/// worker is healthy (ready) once it is a member of its group and each of its cameras is live, backing off or
+/// ended: a camera that is down is the camera's problem, not a reason to take the worker out of service.
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -33,10 +35,13 @@ public static class OperationsEndpoints
             {
                 id = h.Camera, state = h.State.Name(), since = h.Since.UtcDateTime.ToString("O"), reconnects = h.Reconnects, last_error = h.LastError,
             }).ToList();
-            var healthy = states.All(c => c.state is "live" or "ended");
+            var worker = cameras.Worker;
+            var healthy = worker is null ? states.All(c => c.state is "live" or "ended") : worker.Member && states.All(c => c.state is "live" or "backing-off" or "ended");
             response.StatusCode = healthy ? 200 : 503;
             response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(response.Body, new { status = healthy ? "ok" : "degraded", cameras = states }, cancellationToken: context.RequestAborted);
+            object body = worker is null ? new { status = healthy ? "ok" : "degraded", cameras = states }
+                : new { status = healthy ? "ok" : "degraded", worker = new { id = worker.Id, group = worker.Group, member = worker.Member, partitions = worker.Partitions }, cameras = states };
+            await JsonSerializer.SerializeAsync(response.Body, body, cancellationToken: context.RequestAborted);
         }));
         return endpoints;
     }

@@ -48,6 +48,9 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         fixed (byte* h = Encoding.UTF8.GetBytes(host + "\0")) _api.BrokerSetHostPort(_cluster, brokerId, h, port);
     }
 
+    /// <summary>How long a consumer group's coordinator waits for members to join before it assigns (Kafka's group.initial.rebalance.delay.ms).</summary>
+    public void SetGroupRebalanceDelay(TimeSpan delay) => _api.GroupInitialRebalanceDelay(_cluster, (int)delay.TotalMilliseconds);
+
     public void SetBrokerDown(int brokerId = 1) => Check(_api.BrokerSetDown(_cluster, brokerId), "take broker down");
 
     public void SetBrokerUp(int brokerId = 1) => Check(_api.BrokerSetUp(_cluster, brokerId), "bring broker up");

@@ -29,6 +29,7 @@ internal static unsafe class MockClusterNative
         public required delegate* unmanaged<IntPtr, int, int> BrokerSetDown;
         public required delegate* unmanaged<IntPtr, int, int> BrokerSetUp;
         public required delegate* unmanaged<IntPtr, int, byte*, int, void> BrokerSetHostPort;
+        public required delegate* unmanaged<IntPtr, int, void> GroupInitialRebalanceDelay;
         public required delegate* unmanaged<IntPtr, short, nuint, int*, void> PushRequestErrorsArray;
         public required delegate* unmanaged<IntPtr, void> StartRequestTracking;
         public required delegate* unmanaged<IntPtr, nuint*, IntPtr*> GetRequests;
@@ -65,6 +66,7 @@ internal static unsafe class MockClusterNative
             BrokerSetDown = (delegate* unmanaged<IntPtr, int, int>)F("rd_kafka_mock_broker_set_down"),
             BrokerSetUp = (delegate* unmanaged<IntPtr, int, int>)F("rd_kafka_mock_broker_set_up"),
             BrokerSetHostPort = (delegate* unmanaged<IntPtr, int, byte*, int, void>)F("rd_kafka_mock_broker_set_host_port"),
+            GroupInitialRebalanceDelay = (delegate* unmanaged<IntPtr, int, void>)F("rd_kafka_mock_group_initial_rebalance_delay_ms"),
             PushRequestErrorsArray = (delegate* unmanaged<IntPtr, short, nuint, int*, void>)F("rd_kafka_mock_push_request_errors_array"),
             StartRequestTracking = (delegate* unmanaged<IntPtr, void>)F("rd_kafka_mock_start_request_tracking"),
             GetRequests = (delegate* unmanaged<IntPtr, nuint*, IntPtr*>)F("rd_kafka_mock_get_requests"),

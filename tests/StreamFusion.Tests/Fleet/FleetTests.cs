@@ -44,9 +44,10 @@ public class FleetTests(ITestOutputHelper output)
             Assert.Contains("camera.vision.detect_fps", refused.Stderr);
             Assert.Equal(Cameras, registry.ReadAll().Count);
 
+            var metrics = Enumerable.Range(0, 4).Select(_ => NetworkSourceTests.FreeTcpPort()).ToArray();
             var workers = Enumerable.Range(1, 3).Select(Worker).ToList();
             BackgroundCli Worker(int n) => new("worker", "--kafka", bootstrap, "--group", "fleet-test", "--instance", $"w{n}", "--config", shared,
-                "--session-timeout", SessionTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                "--session-timeout", SessionTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture), "--metrics", $"127.0.0.1:{metrics[n]}");
             using var collector = new RecordCollector(bootstrap);
             try
             {
@@ -55,6 +56,14 @@ public class FleetTests(ITestOutputHelper output)
                     Long, "each of 9 cameras on exactly one of three workers", () => Describe(collector, workers));
                 var before = Steady(collector, TimeSpan.FromSeconds(4))!;
                 output.WriteLine($"spread: {string.Join(", ", before.OrderBy(o => o.Key).Select(o => $"{o.Key}@{o.Value}"))}");
+                using (var http = new HttpClient())
+                {
+                    // Ready: a member of the group, with its registry partitions and cameras.
+                    var health = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{metrics[3]}/health")).RootElement;
+                    Assert.True(health.GetProperty("worker").GetProperty("member").GetBoolean());
+                    Assert.NotEmpty(health.GetProperty("worker").GetProperty("partitions").EnumerateArray());
+                    Assert.Equal(before.Count(o => o.Value == "w3"), health.GetProperty("cameras").GetArrayLength());
+                }
 
                 // SIGKILL: the group notices after the session timeout; the cameras resume on the other two.
                 var killed = before.Where(o => o.Value == "w1").Select(o => o.Key).ToList();
@@ -77,6 +86,20 @@ public class FleetTests(ITestOutputHelper output)
                 var termGaps = stopped.ToDictionary(c => c, c => Gap(collector.Records(c), stoppedAt));
                 output.WriteLine($"SIGTERM w2: capture-time gaps {string.Join(", ", termGaps.Select(g => $"{g.Key} {g.Value:F1} s"))}");
                 Assert.All(termGaps.Values, gap => Assert.InRange(gap, 0, 15));
+
+                // w2 back under its name: the cooperative assignor moves some cameras to it, and leaves the rest running on w3.
+                var onW3 = Steady(collector, TimeSpan.FromSeconds(3))!.Where(o => o.Value == "w3").Select(o => o.Key).ToList();
+                var restartedAt = DateTime.UtcNow;
+                workers[1].Dispose();
+                workers[1] = Worker(2);
+                Waiting.WaitUntil(() => Steady(collector, TimeSpan.FromSeconds(3)) is { } owners && owners.Values.Contains("w2") && owners.Count == onW3.Count, Long,
+                    "cameras back on w2", () => Describe(collector, workers));
+                var settled = Steady(collector, TimeSpan.FromSeconds(3))!;
+                var stayed = onW3.Where(c => settled[c] == "w3").ToList();
+                var stayedGaps = stayed.Select(c => Gap(collector.Records(c), restartedAt)).ToList();
+                output.WriteLine($"w2 restarted: {onW3.Count - stayed.Count} of {onW3.Count} cameras moved to it; the {stayed.Count} left on w3 had gaps up to {stayedGaps.DefaultIfEmpty(0).Max():F1} s");
+                Assert.NotEmpty(stayed);
+                Assert.All(stayedGaps, gap => Assert.InRange(gap, 0, 2.5));
 
                 // The registry: a removed camera stops; an added one starts within seconds.
                 Assert.Equal(0, Processes.Cli("cameras", "remove", "--kafka", bootstrap, "--id", "cam0").ExitCode);
@@ -127,11 +150,11 @@ public class FleetTests(ITestOutputHelper output)
         return owners;
     }
 
-    /// <summary>The longest stretch of capture time without a record around the moment a worker went.</summary>
+    /// <summary>The longest stretch of capture time without a record, ending after the moment a worker went.</summary>
     private static double Gap(IReadOnlyList<Seen> records, DateTime at)
     {
         var times = records.Select(r => r.Capture).Order().ToList();
-        return times.Zip(times.Skip(1)).Where(p => p.Second.UtcDateTime > at - TimeSpan.FromSeconds(5)).Select(p => (p.Second - p.First).TotalSeconds).DefaultIfEmpty(0).Max();
+        return times.Zip(times.Skip(1)).Where(p => p.Second.UtcDateTime > at).Select(p => (p.Second - p.First).TotalSeconds).DefaultIfEmpty(0).Max();
     }
 
     private static string Describe(RecordCollector collector, List<BackgroundCli> workers) =>
