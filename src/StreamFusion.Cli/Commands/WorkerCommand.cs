@@ -13,7 +13,7 @@ public static class WorkerCommand
         var kafka = new Option<string?>("--kafka") { Description = "bootstrap servers of the cluster holding the camera registry (and taking the records)" };
         var group = new Option<string>("--group") { Description = "the fleet's consumer group", DefaultValueFactory = _ => "streamfusion-fleet" };
         var config = new Option<string?>("--config") { Description = "the settings every worker shares (a pipeline file without cameras)" };
-        var instance = new Option<string?>("--instance") { Description = "a stable name for this worker (static membership: a restart within the session timeout keeps its cameras); also its id" };
+        var instance = new Option<string?>("--instance") { Description = "a stable name for this worker (static membership: after a crash, a restart under it within the session timeout keeps its cameras); also its id and its spool" };
         var session = new Option<double>("--session-timeout") { Description = "seconds the group waits for a silent worker before moving its cameras", DefaultValueFactory = _ => 10 };
         var metrics = new Option<string?>("--metrics") { Description = "serve /metrics and /health on host:port" };
         var topic = new Option<string>("--topic") { Description = "the camera registry topic", DefaultValueFactory = _ => CameraRegistry.DefaultTopic };

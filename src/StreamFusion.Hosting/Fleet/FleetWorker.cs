@@ -10,8 +10,8 @@ namespace StreamFusion.Hosting.Fleet;
 
 /// <param name="Group">the consumer group the fleet's workers share</param>
 /// <param name="WorkerId">this worker's name: the "worker" header of what it publishes, and its spool's folder</param>
-/// <param name="InstanceId">static membership (group.instance.id): a worker restarted under the same name within the
-/// session timeout gets its partitions back without a rebalance</param>
+/// <param name="InstanceId">static membership (group.instance.id): a worker that died and is restarted under the same
+/// name within the session timeout gets its partitions back without a rebalance (a worker that stops leaves the group)</param>
 /// <param name="SessionTimeout">how long the group waits for a silent worker before handing its cameras on</param>
 public sealed record WorkerSettings(string Group, string WorkerId, string? InstanceId, TimeSpan SessionTimeout, string Topic = CameraRegistry.DefaultTopic);
 
@@ -111,8 +111,29 @@ internal sealed class FleetWorker(FleetConfig fleet, WorkerSettings settings, St
         }
         finally
         {
-            consumer.Close(); // leaves the group: the revocation stops this worker's cameras first
+            Leave(consumer, config.DrainTimeout);
         }
+    }
+
+    /// <summary>
+    /// Leaves the group now, so that the others take this worker's cameras at once. A static member's Close sends no
+    /// LeaveGroup (KIP-345: the group would wait out the session timeout for it to come back); an unsubscribe does, once
+    /// the revocation (which drains the cameras) is done.
+    /// </summary>
+    private void Leave(IConsumer<string?, byte[]?> consumer, TimeSpan drainTimeout)
+    {
+        try
+        {
+            consumer.Unsubscribe();
+            var deadline = DateTime.UtcNow + drainTimeout + TimeSpan.FromSeconds(5);
+            while (consumer.Assignment.Count > 0 && DateTime.UtcNow < deadline) consumer.Consume(TimeSpan.FromMilliseconds(100));
+            consumer.Consume(TimeSpan.FromMilliseconds(300)); // lets the LeaveGroup request go out before Close marks the consumer terminating
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("worker {Worker}: leaving the group: {Reason}", settings.WorkerId, e.Error.Reason);
+        }
+        consumer.Close();
     }
 
     private IEnumerable<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
