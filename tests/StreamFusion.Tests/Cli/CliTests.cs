@@ -317,6 +317,9 @@ public class CliTests
     [InlineData("run")]
     [InlineData("doctor")]
     [InlineData("bench")]
+    [InlineData("broker")]
+    [InlineData("cameras")]
+    [InlineData("worker")]
     public void Every_verb_has_help(string verb)
     {
         var result = Processes.Cli(verb, "--help");
