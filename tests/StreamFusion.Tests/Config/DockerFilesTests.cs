@@ -17,11 +17,12 @@ public class DockerFilesTests
         Regex.Replace(File.ReadAllText(Path.Combine(Root, dockerfile)), @"\\\n", " ").Split('\n')
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
 
-    private static YamlMappingNode Yaml(string file)
+    /// <summary>A YAML file of the repository (one document, a mapping), by its path from the root.</summary>
+    internal static YamlMappingNode Yaml(string file)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(Path.Combine(Root, file))));
-        return (YamlMappingNode)stream.Documents[0].RootNode;
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
 
     private static YamlMappingNode Service(YamlMappingNode compose, string name) =>

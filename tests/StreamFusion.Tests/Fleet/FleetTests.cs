@@ -130,8 +130,7 @@ public class FleetTests(ITestOutputHelper output)
                 var published = collector.All;
                 Waiting.WaitUntil(() => { var count = published.Count; Thread.Sleep(2000); published = collector.All; return published.Count == count; },
                     TimeSpan.FromSeconds(30), "the detections topic read to its end");
-                var sample = Path.Combine(Config.PipelineConfigTests.RepositoryRoot(), "samples", "consumer", "detections_consumer.py");
-                var consumed = Processes.Run("/usr/bin/python3", [sample, "--kafka", bootstrap, "--group", "fleet-test-alerting", "--from-beginning",
+                var consumed = Processes.Run("/usr/bin/python3", [Kafka.SampleConsumerTests.Script, "--kafka", bootstrap, "--group", "fleet-test-alerting", "--from-beginning",
                     "--min-severity", "none", "--max", published.Count.ToString()], TimeSpan.FromSeconds(120));
                 Assert.True(consumed.ExitCode == 0, consumed.Stderr);
                 var distinct = published.Select(r => (r.Id, r.Revision)).Distinct().Count();

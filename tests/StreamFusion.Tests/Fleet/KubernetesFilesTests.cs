@@ -15,12 +15,7 @@ public class KubernetesFilesTests
 {
     private static readonly string Folder = Path.Combine(PipelineConfigTests.RepositoryRoot(), "deploy", "kubernetes");
 
-    private static YamlMappingNode Manifest(string file)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Folder, file))));
-        return (YamlMappingNode)stream.Documents.Single().RootNode;
-    }
+    private static YamlMappingNode Manifest(string file) => DockerFilesTests.Yaml(Path.Combine("deploy", "kubernetes", file));
 
     private static YamlNode At(YamlNode node, params string[] path) => path.Aggregate(node, (n, key) => ((YamlMappingNode)n)[key]);
 

@@ -9,6 +9,9 @@ namespace StreamFusion.Tests.Kafka;
 /// <summary>samples/consumer: the documented pattern for services that consume detections, run against real records.</summary>
 public class SampleConsumerTests
 {
+    /// <summary>The sample consumer script, run with Debian's /usr/bin/python3 (python3-confluent-kafka).</summary>
+    internal static readonly string Script = Path.Combine(PipelineConfigTests.RepositoryRoot(), "samples", "consumer", "detections_consumer.py");
+
     private static FusedRecord Window(int second, string severity, int revision = 0) => new(
         $"lobby@{second}.000", "lobby", second, second + 1, DateTimeOffset.UtcNow,
         [new FusedObject("person", 0.9, [0.1, 0.1, 0.2, 0.5], 3)], null, new FusedTranscript("help me", ["help"]),
@@ -26,9 +29,7 @@ public class SampleConsumerTests
                 publisher.Publish(DetectionMessages.From(record));
             Assert.Equal(0, await publisher.FlushAsync(TimeSpan.FromSeconds(30)));
         }
-        var sample = Path.Combine(PipelineConfigTests.RepositoryRoot(), "samples", "consumer", "detections_consumer.py");
-
-        var result = Processes.Run("/usr/bin/python3", [sample, "--kafka", broker.BootstrapServers, "--from-beginning", "--max", "4"], TimeSpan.FromSeconds(90));
+        var result = Processes.Run("/usr/bin/python3", [Script, "--kafka", broker.BootstrapServers, "--from-beginning", "--max", "4"], TimeSpan.FromSeconds(90));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         var alerts = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
