@@ -13,6 +13,7 @@ apt_packages=(
   python3-confluent-kafka                                   # the sample consumer in samples/consumer (tested)
   libpocketsphinx3 pocketsphinx-en-us                       # offline speech: keyword spotting and transcription
   espeak-ng sox                                             # test speech: watch-list phrases synthesised and mixed over ambience
+  jq bc                                                     # tests/accuracy/sound_false_alarms.sh reads the events and counts the hours
   pocketsphinx                                              # pocketsphinx_continuous: the speech benchmark's baseline
   gir1.2-gst-rtsp-server-1.0 python3-gst-1.0                # tests/rtsp/serve.py: a real RTSP server for camera tests
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
