@@ -14,7 +14,7 @@ public static class DynamicBatch
 {
     // ONNX field numbers (onnx.proto3).
     private const int ModelGraph = 7;
-    private const int GraphNode = 1, GraphInitializer = 5, GraphValueInfo = 10, GraphInput = 11, GraphOutput = 12;
+    private const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13;
     private const int NodeInput = 1, NodeOpType = 4;
     private const int TensorDims = 1, TensorDataType = 2, TensorInt64Data = 7, TensorName = 8, TensorRawData = 9;
     private const int ValueInfoType = 2, TypeTensor = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using StreamFusion.Inference.Preprocessing;
 
 namespace StreamFusion.Inference;
 
@@ -42,11 +43,17 @@ public sealed class OnnxModel(InferenceSession session, string provider, string 
     public const string CpuProvider = "CPUExecutionProvider";
     /// <summary>Set when the session is shared and takes any batch: cameras' frames run together through it.</summary>
     public BatchRunner? Batcher { get; init; }
+    /// <summary>Set when frames are letterboxed on the model's device (then <see cref="Batcher"/> is not used).</summary>
+    public DeviceLetterbox? Letterbox { get; init; }
 
     public void Dispose()
     {
         if (release is not null) release();
-        else session.Dispose();
+        else
+        {
+            Letterbox?.Dispose();
+            session.Dispose();
+        }
     }
 }
 
@@ -67,12 +74,29 @@ public static class OnnxSessionFactory
 
     /// <param name="shared">when set, a session with the same model and settings is reused rather than created</param>
     /// <param name="batchable">a shared session of this model may run several frames at once (made batch-free if batching is on)</param>
-    public static OnnxModel Create(string path, OnnxSettings settings, ILogger? logger = null, SharedSessions? shared = null, bool batchable = false)
+    /// <param name="letterbox">frames are to be letterboxed on the model's device (where it lands on one, or always);
+    /// needs <paramref name="shared"/></param>
+    public static OnnxModel Create(string path, OnnxSettings settings, ILogger? logger = null, SharedSessions? shared = null, bool batchable = false,
+        LetterboxOnDevice? letterbox = null)
     {
-        if (shared is null) return Create(path, settings, logger, model: null);
+        if (shared is null)
+            return letterbox is null ? Create(path, settings, logger, model: null) : throw new ArgumentException("a device letterbox needs shared sessions");
         if (!File.Exists(path)) throw new ModelException($"model file not found: {path}");
-        return shared.Acquire(path, settings, batchable, batchFree =>
+        return shared.Acquire(path, settings, batchable, letterbox, batchFree =>
             Create(path, settings, logger, batchFree ? DynamicBatch.TryRewrite(File.ReadAllBytes(path)) : null));
+    }
+
+    /// <summary>The letterbox graph for <paramref name="model"/>'s input, in a session on the same device.</summary>
+    internal static DeviceLetterbox CreateLetterbox(OnnxModel model, OnnxSettings settings, LetterboxSpec spec, RunSlots slots, int maxBatch, TimeSpan gatherWindow)
+    {
+        var size = model.Session.InputMetadata.Single().Value.Dimensions[^1];
+        // On TensorRT too, the letterbox runs on CUDA (in the same build): an engine per frame size would gain nothing.
+        var device = model.OnCpu ? InferenceDevice.Cpu
+            : new InferenceDevice(DeviceKind.Cuda, settings.Device.Kind is DeviceKind.Cuda or DeviceKind.TensorRt ? settings.Device.Index : 0);
+        var graph = new InferenceSession(LetterboxGraph.Build(spec, size), Options(settings, device));
+        var memory = model.OnCpu ? OrtMemoryInfo.DefaultInstance
+            : new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device.Index, OrtMemType.Default);
+        return new DeviceLetterbox(graph, model.Session, model.Provider, memory, slots, maxBatch, gatherWindow);
     }
 
     /// <param name="model">the model's bytes when edited in memory (a free batch); null loads the file as it is</param>

@@ -1,3 +1,5 @@
+using StreamFusion.Inference.Preprocessing;
+
 namespace StreamFusion.Inference;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace StreamFusion.Inference;
 /// the threads each run uses), on a GPU one</param>
 public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = default, int parallelRuns = 0)
 {
-    private readonly Dictionary<(string Path, OnnxSettings Settings), (OnnxModel Model, int Users)> _sessions = [];
+    private readonly Dictionary<(string Path, OnnxSettings Settings, LetterboxOnDevice? Letterbox), (OnnxModel Model, int Users)> _sessions = [];
 
     public int Count
     {
@@ -21,16 +23,18 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
     }
 
     /// <param name="create">loads the session; its argument says whether to make the model batch-free first</param>
-    internal OnnxModel Acquire(string path, OnnxSettings settings, bool batchable, Func<bool, OnnxModel> create)
+    internal OnnxModel Acquire(string path, OnnxSettings settings, bool batchable, LetterboxOnDevice? letterbox, Func<bool, OnnxModel> create)
     {
-        var key = (System.IO.Path.GetFullPath(path), settings);
+        var key = (System.IO.Path.GetFullPath(path), settings, letterbox);
         lock (_sessions)
         {
-            if (!_sessions.TryGetValue(key, out var entry)) entry = (Configure(create(batchable && MayBatch(settings)), settings, batchable), 0);
+            if (!_sessions.TryGetValue(key, out var entry))
+                entry = (Configure(create(batchable && MayBatch(settings)), settings, batchable, letterbox), 0);
             _sessions[key] = (entry.Model, entry.Users + 1);
             var model = entry.Model;
             model.Batcher?.AddUser(1);
-            return new OnnxModel(model.Session, model.Provider, model.Path, model.Slots, () => Release(key)) { Batcher = model.Batcher };
+            model.Letterbox?.AddUser(1);
+            return new OnnxModel(model.Session, model.Provider, model.Path, model.Slots, () => Release(key)) { Batcher = model.Batcher, Letterbox = model.Letterbox };
         }
     }
 
@@ -40,8 +44,8 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
         get
         {
             lock (_sessions)
-                return _sessions.Values.Where(e => e.Model.Batcher is not null)
-                    .ToDictionary(e => System.IO.Path.GetFileName(e.Model.Path), e => e.Model.Batcher!.AverageBatch);
+                return _sessions.Values.Where(e => e.Model.Batcher is not null || e.Model.Letterbox is { Batching: true })
+                    .ToDictionary(e => System.IO.Path.GetFileName(e.Model.Path), e => e.Model.Batcher?.AverageBatch ?? e.Model.Letterbox!.AverageBatch);
         }
     }
 
@@ -53,11 +57,19 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
     private bool MayBatch(OnnxSettings settings) => maxBatch > 1
         || (maxBatch == 0 && settings.Device.Kind != DeviceKind.Cpu && (settings.Device.Kind != DeviceKind.Auto || OnnxSessionFactory.GpuProviders().Any()));
 
-    private OnnxModel Configure(OnnxModel model, OnnxSettings settings, bool batchable)
+    /// <summary>The session's run slots, and its batcher or device letterbox (a letterbox asked for only on a GPU is left off on a CPU).</summary>
+    private OnnxModel Configure(OnnxModel model, OnnxSettings settings, bool batchable, LetterboxOnDevice? letterbox)
     {
         var runs = parallelRuns > 0 ? parallelRuns : model.OnCpu ? CpuParallelRuns(settings.IntraOpThreads) : 1;
         var batch = maxBatch > 0 ? maxBatch : model.OnCpu ? 1 : 8;
-        return new OnnxModel(model.Session, model.Provider, model.Path, new RunSlots(runs)) { Batcher = batchable ? Batcher(model, batch) : null };
+        var slots = new RunSlots(runs);
+        if (letterbox is not null && (!model.OnCpu || letterbox.EvenOnCpu))
+        {
+            var freeBatch = model.Session.InputMetadata.Values.Single().Dimensions is [-1, ..];
+            return new OnnxModel(model.Session, model.Provider, model.Path, slots)
+                { Letterbox = OnnxSessionFactory.CreateLetterbox(model, settings, letterbox.Spec, slots, freeBatch ? batch : 1, gatherWindow) };
+        }
+        return new OnnxModel(model.Session, model.Provider, model.Path, slots) { Batcher = batchable ? Batcher(model, batch) : null };
     }
 
     /// <summary>
@@ -72,12 +84,13 @@ public sealed class SharedSessions(int maxBatch = 0, TimeSpan gatherWindow = def
         return new BatchRunner(model.Session, item.All(d => d > 0) ? item.Select(d => (long)d).ToArray() : null, batch, gatherWindow);
     }
 
-    private void Release((string, OnnxSettings) key)
+    private void Release((string, OnnxSettings, LetterboxOnDevice?) key)
     {
         lock (_sessions)
         {
             var (model, users) = _sessions[key];
             model.Batcher?.AddUser(-1);
+            model.Letterbox?.AddUser(-1);
             if (users > 1)
             {
                 _sessions[key] = (model, users - 1);

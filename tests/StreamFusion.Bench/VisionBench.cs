@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using System.Globalization;
 using OpenCvSharp;
 using StreamFusion.Hosting.Config;
@@ -12,6 +13,7 @@ using StreamFusion.Vision.Denoise;
 using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
 using StreamFusion.Inference;
+using StreamFusion.Inference.Preprocessing;
 using StreamFusion.Vision.Stage;
 
 namespace StreamFusion.Bench;
@@ -56,6 +58,67 @@ public static class VisionBench
         Console.Out.WriteLine($"denoise cost on the {InputSize(vision)}x{InputSize(vision)} model input (ms per frame):");
         foreach (var mode in Enum.GetValues<DenoiseMode>())
             Console.Out.WriteLine(Invariant($"  {mode.ToString().ToLowerInvariant(),-10} {DenoiseCost(mode, InputSize(vision)),8:F3}"));
+
+        LetterboxCosts(path, vision);
+    }
+
+    /// <summary>
+    /// The letterbox both ways at three frame sizes, ms per frame: OpenCV on the CPU (the detector's own
+    /// preprocessing), the letterbox graph alone on ONNX Runtime's CPU provider, and a whole detection each way. On a
+    /// GPU the graph runs on the device instead; here it shows what the CPU path costs that a GPU would take over.
+    /// </summary>
+    private static void LetterboxCosts(string path, VisionSettings settings)
+    {
+        var decoded = DecodeFrames(path, 1)[0];
+        Console.Out.WriteLine();
+        Console.Out.WriteLine("letterbox, ms per frame (the graph on ONNX Runtime's CPU provider; on a GPU it runs on the device):");
+        Console.Out.WriteLine($"  {"frame",-10} {"opencv",8} {"graph",8} {"detect, cpu letterbox",22} {"detect, graph",14}");
+        using var cpu = YoloxDetector.Load(settings.Detector with { Preprocess = PreprocessMode.Cpu }, settings.Onnx);
+        using var device = YoloxDetector.Load(settings.Detector with { Preprocess = PreprocessMode.Device }, settings.Onnx);
+        using var graph = new InferenceSession(LetterboxGraph.Build(new LetterboxSpec(), cpu.InputSize));
+        foreach (var (width, height) in new[] { (decoded.Width, decoded.Height), (1280, 720), (1920, 1080) })
+        {
+            var pixels = Scaled(decoded, width, height);
+            var opencv = MillisecondsPerRun(() => cpu.Preprocess(pixels, width, height));
+            var graphAlone = MillisecondsPerRun(() => RunLetterboxGraph(graph, pixels, width, height, cpu.InputSize));
+            var detectCpu = MillisecondsPerRun(() => cpu.Detect(pixels, width, height));
+            var detectGraph = MillisecondsPerRun(() => device.Detect(pixels, width, height));
+            Console.Out.WriteLine(Invariant($"  {$"{width}x{height}",-10} {opencv,8:F2} {graphAlone,8:F2} {detectCpu,22:F2} {detectGraph,14:F2}"));
+        }
+    }
+
+    private static void RunLetterboxGraph(InferenceSession graph, byte[] pixels, int width, int height, int size)
+    {
+        var (resizeSizes, padSizes) = (new long[4], new long[8]);
+        LetterboxGraph.Sizes(1, width, height, size, resizeSizes, padSizes);
+        using var frames = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(), [1, height, width, 3]);
+        using var resizeTo = OrtValue.CreateTensorValueFromMemory(resizeSizes, [4]);
+        using var padTo = OrtValue.CreateTensorValueFromMemory(padSizes, [8]);
+        using var image = graph.Run(new RunOptions(), [LetterboxGraph.Frames, LetterboxGraph.ResizeTo, LetterboxGraph.PadTo], [frames, resizeTo, padTo], [LetterboxGraph.Image]);
+    }
+
+    private static byte[] Scaled((byte[] Pixels, int Width, int Height) frame, int width, int height)
+    {
+        if ((width, height) == (frame.Width, frame.Height)) return frame.Pixels;
+        using var original = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Pixels);
+        using var scaled = new Mat();
+        Cv2.Resize(original, scaled, new Size(width, height));
+        var bytes = new byte[width * height * 3];
+        System.Runtime.InteropServices.Marshal.Copy(scaled.Data, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    /// <summary>Median of five timings of 20 runs each, after a warm-up.</summary>
+    private static double MillisecondsPerRun(Action run)
+    {
+        for (var i = 0; i < 3; i++) run();
+        var timings = Enumerable.Range(0, 5).Select(_ =>
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++) run();
+            return clock.Elapsed.TotalMilliseconds / 20;
+        }).ToList();
+        return MedianBy(timings, t => t);
     }
 
     internal sealed record Run(int Frames, double Seconds, long Analysed = 0)

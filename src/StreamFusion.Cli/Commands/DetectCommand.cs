@@ -9,6 +9,7 @@ using StreamFusion.Core.Stages;
 using StreamFusion.Media;
 using StreamFusion.Media.Stage;
 using StreamFusion.Vision.Denoise;
+using StreamFusion.Vision.Detection;
 using StreamFusion.Inference;
 
 namespace StreamFusion.Cli.Commands;
@@ -31,11 +32,12 @@ public static class DetectCommand
         var detectFps = new Option<double>("--detect-fps") { Description = "analyse at most this many frames per second (0 = all)" };
         var noMotion = new Option<bool>("--no-motion-gate") { Description = "analyse static frames too" };
         var denoise = new Option<string>("--denoise") { Description = "none, gaussian, bilateral or nlmeans (see the README for what each does to detections)", DefaultValueFactory = _ => "none" };
+        var preprocess = new Option<string>("--preprocess") { Description = "where frames are letterboxed: auto (on the detector's GPU when it has one), cpu, or device (also on a CPU provider)", DefaultValueFactory = _ => "auto" };
         var embed = new Option<bool>("--embed") { Description = "add a MobileNetV2 appearance embedding per object (used by the tracker, written with --json)" };
         var rules = RulesOption.Create();
         var command = new Command("detect", "Detect and track objects in an image or video")
         {
-            input, json, output, device, threads, model, labels, threshold, classThreshold, classes, detectFps, noMotion, denoise, embed, rules,
+            input, json, output, device, threads, model, labels, threshold, classThreshold, classes, detectFps, noMotion, denoise, preprocess, embed, rules,
         };
         command.SetAction((parse, _) => globals.RunAsync(parse, async () =>
         {
@@ -43,6 +45,10 @@ public static class DetectCommand
                 throw new ArgumentException($"--device: expected auto, cpu, cuda[:N] or tensorrt[:N], got '{parse.GetValue(device)}'");
             if (!DenoiseSettings.TryParseMode(parse.GetValue(denoise)!, out var denoiseMode))
                 throw new ArgumentException($"--denoise: expected none, gaussian, bilateral or nlmeans, got '{parse.GetValue(denoise)}'");
+            if (!PreprocessModes.TryParse(parse.GetValue(preprocess)!, out var preprocessMode))
+                throw new ArgumentException($"--preprocess: expected auto, cpu or device, got '{parse.GetValue(preprocess)}'");
+            if (preprocessMode == PreprocessMode.Device && !PreprocessModes.OnDevice(denoiseMode))
+                throw new ArgumentException($"--preprocess device: {denoiseMode.ToString().ToLowerInvariant()} denoising runs on the CPU only (use gaussian, or --preprocess cpu)");
             var defaults = new VisionConfig();
             var vision = defaults with
             {
@@ -55,6 +61,7 @@ public static class DetectCommand
                 ClassThresholds = ParseClassThresholds(parse.GetValue(classThreshold) ?? []),
                 Classes = (parse.GetValue(classes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Denoise = defaults.Denoise with { Mode = denoiseMode },
+                Preprocess = preprocessMode,
                 Motion = defaults.Motion with { DetectFps = parse.GetValue(detectFps), MotionGating = !parse.GetValue(noMotion) },
                 Embedding = parse.GetValue(embed),
                 Rules = RulesOption.Read(parse, rules),

@@ -129,6 +129,7 @@ public sealed class CameraPipeline : IDisposable
     public DecodeStats DecodeStats => _decode.Source.Stats;
     public long Dropped => _pipeline.TotalDropped;
     public string? InferenceProvider => _vision?.Provider;
+    public string? Preprocessing => _vision?.Preprocessing;
     public long BudgetSkipped => _vision?.BudgetSkipped ?? 0;
     public string? VoiceActivity => _audio?.VadName;
     public string? MfccDevice => _audio?.MfccDevice;

@@ -76,7 +76,7 @@ internal sealed class CameraSupervisor
         var pipeline = await Task.Run(() => CameraPipeline.Open(_camera, uri, vision, audio,
             speech is null ? null : () => _context.Speech.PoolFor(speech), sink, _context.Records, transcript, Health, _logger,
             _context.Sharing, _context.Mfcc, sourceOpened: () => slowOpenNotice.Change(Timeout.Infinite, Timeout.Infinite), stop), CancellationToken.None);
-        var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}" : "") +
+        var detecting = (pipeline.InferenceProvider is { } provider ? $"; detecting on {provider}{(pipeline.Preprocessing is "cpu" ? "" : ", frames letterboxed there")}" : "") +
                         (pipeline.VoiceActivity is { } vad ? $"; listening (VAD: {vad}{(pipeline.MfccDevice is "cpu" or null ? "" : $", MFCC on {pipeline.MfccDevice}")})" : "") +
                         (pipeline.SpeechEngine is { } engine ? $"; recognising speech ({engine})" : "");
         _logger.LogInformation("opened: {Media}{Analysis}", pipeline.Info.Summary(), detecting);

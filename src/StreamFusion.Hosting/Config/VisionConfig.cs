@@ -36,6 +36,8 @@ public sealed record VisionConfig
     /// other-class detections on the indoor clip (54 → 20): worth turning on for cameras whose noise raises false alarms.
     /// </summary>
     public DenoiseSettings Denoise { get; init; } = DenoiseSettings.None;
+    /// <summary>Where frames are letterboxed for the detector (auto: on its GPU when it has one).</summary>
+    public PreprocessMode Preprocess { get; init; } = PreprocessMode.Auto;
     public MotionSettings Motion { get; init; } = new();
     public TrackerSettings Tracker { get; init; } = new();
     public bool Embedding { get; init; }
@@ -56,6 +58,7 @@ public sealed record VisionConfig
             Classes = Classes,
             NmsIou = NmsIou,
             Denoise = Denoise,
+            Preprocess = Preprocess,
         };
         if (Rules.Labels.Count > 0) Rules.CheckLabels(LabelMap.Load(detector.LabelsPath));
         var embedding = Embedding ? await assets.ResolveUriAsync(EmbeddingModel, cancellation) : null;

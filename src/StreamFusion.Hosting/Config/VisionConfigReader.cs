@@ -1,5 +1,6 @@
 using StreamFusion.Core.Config;
 using StreamFusion.Vision.Denoise;
+using StreamFusion.Vision.Detection;
 using StreamFusion.Vision.Motion;
 using StreamFusion.Inference;
 using StreamFusion.Vision.Tracking;
@@ -27,6 +28,7 @@ public static class VisionConfigReader
             Classes = section.StringList("classes") ?? defaults.Classes,
             NmsIou = (float)section.Number("nms_iou", defaults.NmsIou, 0, 1),
             Denoise = ReadDenoise(section.Section("denoise"), defaults.Denoise),
+            Preprocess = section.Choice("preprocess", defaults.Preprocess, PreprocessModes.TryParse, "auto, cpu or device"),
             Motion = ReadMotion(section, defaults.Motion),
             Tracker = ReadTracker(section.Section("tracker"), defaults.Tracker),
             SimulatedDelay = section.Duration("simulate_delay", defaults.SimulatedDelay),
@@ -41,6 +43,8 @@ public static class VisionConfigReader
             embedding.RejectUnknownKeys();
         }
         section.RejectUnknownKeys();
+        if (config.Preprocess == PreprocessMode.Device && !PreprocessModes.OnDevice(config.Denoise.Mode))
+            section.Error(null, "preprocess", $"device, but denoise mode {config.Denoise.Mode.ToString().ToLowerInvariant()} runs on the CPU only (use gaussian or none, or preprocess cpu)");
         return config;
     }
 

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using StreamFusion.Inference.Preprocessing;
 using StreamFusion.Vision.Denoise;
 using Native = OpenCvSharp.Internal.NativeMethods;
 
@@ -38,9 +39,8 @@ internal sealed unsafe class LetterboxInput : IDisposable
     /// <returns>the scale applied to the frame</returns>
     public float Fill(ReadOnlySpan<byte> bgr, int width, int height)
     {
-        // In double, as YOLOX's own preprocessing: 432 * (416/768) truncates to 233 rows, not 234.
-        var ratio = Math.Min(Size / (double)height, Size / (double)width);
-        var image = new Size(Math.Max(1, (int)(width * ratio)), Math.Max(1, (int)(height * ratio)));
+        var (imageWidth, imageHeight, ratio) = LetterboxSpec.Fit(width, height, Size);
+        var image = new Size(imageWidth, imageHeight);
         if (_area?.Size != image) _area = NewArea(image);
         var area = _area;
         fixed (byte* pixels = bgr)

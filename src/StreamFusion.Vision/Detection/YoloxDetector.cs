@@ -3,13 +3,17 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using StreamFusion.Inference;
+using StreamFusion.Inference.Preprocessing;
+using StreamFusion.Vision.Denoise;
 
 namespace StreamFusion.Vision.Detection;
 
 /// <summary>
 /// YOLOX (e.g. YOLOX-nano, COCO): input float[1,3,S,S] BGR 0-255 letterboxed top-left with pad 114; output
 /// float[1,N,5+C] decoded on stride 8/16/32 grids, score = objectness × class, per-class thresholds, class-aware
-/// NMS, boxes mapped back to the original frame. Input and output buffers are allocated once.
+/// NMS, boxes mapped back to the original frame. Input and output buffers are allocated once. Frames are
+/// letterboxed with OpenCV into the input buffer, or (<see cref="PreprocessMode"/>) uploaded as bytes and
+/// letterboxed on the detector's device, where the input then stays.
 /// </summary>
 public sealed unsafe class YoloxDetector : IDisposable
 {
@@ -28,7 +32,8 @@ public sealed unsafe class YoloxDetector : IDisposable
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
     private readonly (float X, float Y, float Stride)[] _anchors;
-    private readonly LetterboxInput _letterbox;
+    private readonly LetterboxInput? _letterbox;        // on the CPU
+    private readonly DeviceLetterbox.Runner? _onDevice;  // else
 
     private YoloxDetector(OnnxModel model, DetectorSettings settings, LabelMap labels, int size, int anchors, int classes)
     {
@@ -47,7 +52,8 @@ public sealed unsafe class YoloxDetector : IDisposable
         _inputNames = [model.Session.InputNames[0]];
         _outputNames = [model.Session.OutputNames[0]];
         _anchors = BuildAnchors(size);
-        _letterbox = new LetterboxInput((float*)Unsafe.AsPointer(ref _input[0]), size, settings.Denoise);
+        if (model.Letterbox is { } letterbox) _onDevice = letterbox.OpenRunner();
+        else _letterbox = new LetterboxInput((float*)Unsafe.AsPointer(ref _input[0]), size, settings.Denoise);
     }
 
     public int InputSize { get; }
@@ -55,14 +61,18 @@ public sealed unsafe class YoloxDetector : IDisposable
     public string Provider => _model.Provider;
     /// <summary>Runs of this detector's session that may execute at once (cameras and parallel detectors share them).</summary>
     public int ParallelRuns => _model.Slots.Count;
-    public bool Batching => _model.Batcher is not null;
+    public bool Batching => _model.Batcher is not null || _model.Letterbox is { Batching: true };
+    /// <summary>"cpu", or "device (provider)" where frames are letterboxed on the detector's device.</summary>
+    public string Preprocessing => _model.Letterbox is { } letterbox ? $"device ({letterbox.Provider})" : "cpu";
 
     public static YoloxDetector Load(DetectorSettings settings, OnnxSettings onnx, ILogger? logger = null, SharedSessions? shared = null)
     {
         if (!File.Exists(settings.ModelPath))
             throw new ModelException($"detector model not found: {settings.ModelPath} (expected a YOLOX ONNX model, input float[1,3,S,S] such as [1,3,416,416])");
         var labels = LabelMap.Load(settings.LabelsPath);
-        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, logger, shared, batchable: true);
+        var letterbox = DeviceLetterboxFor(settings);
+        if (letterbox is not null) shared ??= new SharedSessions();
+        var model = OnnxSessionFactory.Create(settings.ModelPath, onnx, logger, shared, batchable: true, letterbox);
         try
         {
             var (size, anchors, classes) = ValidateContract(model, labels);
@@ -78,13 +88,31 @@ public sealed unsafe class YoloxDetector : IDisposable
     /// <summary>Detections in a BGR24 frame (rows of width*3 bytes), in that frame's pixel coordinates.</summary>
     public List<DetectedObject> Detect(ReadOnlySpan<byte> bgr, int width, int height)
     {
+        if (_onDevice is not null)
+        {
+            fixed (byte* pixels = bgr) _onDevice.Run(new FrameRequest((nint)pixels, width, height, _output));
+            return Decode((float)LetterboxSpec.Fit(width, height, InputSize).Ratio, width, height);
+        }
         var ratio = Preprocess(bgr, width, height);
         Infer();
         return Decode(ratio, width, height);
     }
 
-    /// <summary>Letterboxes and denoises the frame into the model's input buffer; returns the scale applied.</summary>
-    public float Preprocess(ReadOnlySpan<byte> bgr, int width, int height) => _letterbox.Fill(bgr, width, height);
+    /// <summary>Letterboxes and denoises the frame into the model's input buffer (on the CPU); returns the scale applied.</summary>
+    public float Preprocess(ReadOnlySpan<byte> bgr, int width, int height) =>
+        (_letterbox ?? throw new InvalidOperationException("frames are letterboxed on the device: use Detect")).Fill(bgr, width, height);
+
+    /// <summary>The letterbox graph's settings for these detector settings; null where frames are letterboxed on the CPU.</summary>
+    private static LetterboxOnDevice? DeviceLetterboxFor(DetectorSettings settings)
+    {
+        if (settings.Preprocess == PreprocessMode.Cpu) return null;
+        if (!PreprocessModes.OnDevice(settings.Denoise.Mode))
+            return settings.Preprocess == PreprocessMode.Device
+                ? throw new ModelException($"preprocess device: {settings.Denoise.Mode.ToString().ToLowerInvariant()} denoising runs on the CPU only (use gaussian, or preprocess cpu)")
+                : null;
+        var spec = settings.Denoise.Mode == DenoiseMode.Gaussian ? new LetterboxSpec(BlurKernel: settings.Denoise.Kernel | 1, BlurSigma: settings.Denoise.Sigma) : new LetterboxSpec();
+        return new LetterboxOnDevice(spec, EvenOnCpu: settings.Preprocess == PreprocessMode.Device);
+    }
 
     /// <summary>Runs the model on the input buffer (separate from pre/post-processing so it can be timed alone).</summary>
     public void Infer()
@@ -176,7 +204,8 @@ public sealed unsafe class YoloxDetector : IDisposable
         _inputValue.Dispose();
         _outputValue.Dispose();
         _runOptions.Dispose();
-        _letterbox.Dispose();
+        _letterbox?.Dispose();
+        _onDevice?.Dispose();
         _model.Dispose();
     }
 }

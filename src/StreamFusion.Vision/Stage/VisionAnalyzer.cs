@@ -38,6 +38,8 @@ public sealed class VisionAnalyzer : IDisposable
     }
 
     public string Provider => _detectors[0].Detector.Provider;
+    /// <summary>"cpu", or "device (provider)" where frames are letterboxed where the detector runs.</summary>
+    public string Preprocessing => _detectors[0].Detector.Preprocessing;
     public MotionGate Gate => _gate;
     /// <summary>Frames that may be detected at the same time (each detector has its own buffers).</summary>
     public int Detectors => _detectors.Length;

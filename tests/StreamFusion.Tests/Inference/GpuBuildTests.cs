@@ -26,7 +26,7 @@ public class GpuBuildTests
         Assert.DoesNotContain("onnxruntime:", result.Stderr); // the runtime's own error lines
         if (CudaHere)
         {
-            Assert.Contains("detecting on CUDAExecutionProvider", result.Stderr);
+            Assert.Contains("detecting on CUDAExecutionProvider, frames letterboxed there", result.Stderr);
             return;
         }
         var warning = Assert.Single(result.Stderr.Split('\n'), l => l.Contains("warning"));
@@ -34,6 +34,7 @@ public class GpuBuildTests
         foreach (var missing in CudaLibraries.MissingFor(DeviceKind.TensorRt)) Assert.Contains(missing.Name, warning);
         Assert.Contains("running yolox_nano.onnx on CPU", warning);
         Assert.Contains("detecting on CPUExecutionProvider", result.Stderr);
+        Assert.DoesNotContain("letterboxed there", result.Stderr); // the letterbox stays with OpenCV on a CPU
     }
 
     [Fact]
