@@ -75,7 +75,8 @@ public static class DetectCommand
             var file = parse.GetValue(output);
             await using var target = file is null ? null : new StreamWriter(file);
             var writer = new DetectionWriter(target ?? Console.Out, parse.GetValue(json) || file is not null && !file.EndsWith(".txt"), parse.GetValue(embed));
-            var exitCode = await HostedRun.RunAsync(config, globals, parse, options => options.AnalysisSink = (_, analysis) => writer.WriteAsync(analysis));
+            var exitCode = await HostedRun.RunAsync(config, globals, parse, options => options.AnalysisSink = (_, analysis) => writer.WriteAsync(analysis),
+                recordsOnStdout: target is null);
             foreach (var track in writer.Tracks.OrderBy(t => t.FirstSeen))
                 globals.Logger.LogInformation("{Label} #{Track} present {First}s–{Last}s", track.Label, track.TrackId,
                     track.FirstSeen.ToString("F1", CultureInfo.InvariantCulture), track.LastSeen.ToString("F1", CultureInfo.InvariantCulture));

@@ -14,13 +14,15 @@ namespace StreamFusion.Cli.Hosting;
 /// </summary>
 internal static class HostedRun
 {
-    public static async Task<int> RunAsync(PipelineConfig config, Commands.GlobalOptions globals, ParseResult parse, Action<StreamFusionOptions>? configure = null)
+    /// <param name="recordsOnStdout">the verb writes its records to stdout: progress and summaries go to stderr, so the records can be piped</param>
+    public static async Task<int> RunAsync(PipelineConfig config, Commands.GlobalOptions globals, ParseResult parse, Action<StreamFusionOptions>? configure = null,
+        bool recordsOnStdout = false)
     {
         using var shutdown = new ShutdownSignal(globals.Logger);
         using var host = StreamFusionHost.Build(config, services =>
         {
             services.AddSingleton(globals.Logs);
-            services.AddSingleton<IRunReporter, ConsoleRunReporter>();
+            services.AddSingleton<IRunReporter>(new ConsoleRunReporter(recordsOnStdout ? Console.Error : Console.Out));
             services.AddSingleton<IHostLifetime>(provider => new SignalLifetime(shutdown, provider.GetRequiredService<IHostApplicationLifetime>()));
         }, options =>
         {

@@ -8,9 +8,9 @@ namespace StreamFusion.Cli.Output;
 /// <summary>
 /// Periodic per-camera stats: frames, fps, position/duration, audio, cues, drops, corrupt packets, queue depth.
 /// On a terminal a single camera gets one status line rewritten in place (stderr); otherwise every interval
-/// prints a plain log line per camera to stdout. An extra status (Kafka) follows the cameras' lines.
+/// prints a plain log line per camera to <paramref name="output"/>. An extra status (Kafka) follows the cameras' lines.
 /// </summary>
-public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, bool interactive)
+public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, TextWriter output, bool interactive)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Frames, TimeSpan At)> _last = [];
@@ -37,9 +37,9 @@ public sealed class ProgressReporter(RunningCameras running, TimeSpan interval, 
         {
             var line = StatusLine(camera);
             if (interactive && running.Count == 1) Console.Error.Write($"\r\x1b[K{line}{(extra is null ? "" : " " + extra)}");
-            else Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+            else output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
         }
-        if (extra is not null && !(interactive && running.Count == 1)) Console.Out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {extra}");
+        if (extra is not null && !(interactive && running.Count == 1)) output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {extra}");
     }
 
     private string StatusLine(CameraPipeline camera)

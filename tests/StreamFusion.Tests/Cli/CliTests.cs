@@ -254,6 +254,21 @@ public class CliTests
     }
 
     [Fact]
+    public void Detect_to_stdout_writes_only_records_there_so_they_can_be_piped()
+    {
+        // The run takes seconds, so progress lines (one a second) are written too: to stderr.
+        var result = Processes.Cli("detect", TestAssets.Media("vtest_480x360.avi"), "--json", "--preprocess", "device");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length > 100, $"{lines.Length} records");
+        Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+        Assert.Contains("] completed in ", result.Stderr);
+        Assert.Contains(" pos=", result.Stderr);
+        Assert.Contains("detecting on CPUExecutionProvider, frames letterboxed there", result.Stderr);
+    }
+
+    [Fact]
     public void Detect_on_a_gpu_device_that_is_not_there_says_so_in_one_line()
     {
         var result = Processes.Cli("detect", TestAssets.Media("grid_swwp2s.mpg"), "--device", "cuda");
