@@ -12,14 +12,6 @@ namespace StreamFusion.Inference;
 /// </summary>
 public static class DynamicBatch
 {
-    // ONNX field numbers (onnx.proto3).
-    private const int ModelGraph = 7;
-    private const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13;
-    private const int NodeInput = 1, NodeOpType = 4;
-    private const int TensorDims = 1, TensorDataType = 2, TensorInt64Data = 7, TensorName = 8, TensorRawData = 9;
-    private const int ValueInfoType = 2, TypeTensor = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
-    private const int Int64 = 7;
-
     /// <returns>the edited model, or null when the model does not fit the pattern (or already has a free batch)</returns>
     public static byte[]? TryRewrite(byte[] model)
     {
@@ -91,7 +83,7 @@ public static class DynamicBatch
     /// <summary>An int64 shape [1, ...] as [0, ...]: the batch is copied from the Reshape's input.</summary>
     private static byte[]? BatchCopiedShape(List<Field> tensor)
     {
-        if (tensor.FirstOrDefault(f => f.Number == TensorDataType) is not { Value: Int64 }) return null;
+        if (tensor.FirstOrDefault(f => f.Number == TensorDataType) is not { Value: ElementInt64 }) return null;
         if (tensor.Count(f => f.Number == TensorDims) != 1) return null; // a 1-D shape tensor
         var raw = tensor.FindIndex(f => f.Number == TensorRawData);
         if (raw >= 0)

@@ -8,6 +8,14 @@ internal static class OnnxProtobuf
 {
     public const int Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5;
 
+    // ONNX field numbers (onnx.proto3) and tensor element types, for every reader and writer of models here.
+    public const int ModelIrVersion = 1, ModelProducer = 2, ModelGraph = 7, ModelOpset = 8, OpsetVersion = 2;
+    public const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13;
+    public const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
+    public const int TensorDims = 1, TensorDataType = 2, TensorInt64Data = 7, TensorName = 8, TensorRawData = 9;
+    public const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorElemType = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
+    public const int ElementFloat = 1, ElementUInt8 = 2, ElementInt64 = 7;
+
     public sealed record Field(int Number, int WireType, ulong Value, ReadOnlyMemory<byte> Bytes)
     {
         public static Field Message(int number, byte[] bytes) => new(number, LengthDelimited, 0, bytes);

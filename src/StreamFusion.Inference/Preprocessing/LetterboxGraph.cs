@@ -1,4 +1,4 @@
-using static StreamFusion.Inference.Preprocessing.OnnxGraphWriter;
+using static StreamFusion.Inference.OnnxProtobuf;
 
 namespace StreamFusion.Inference.Preprocessing;
 
@@ -25,13 +25,13 @@ public static class LetterboxGraph
     public static byte[] Build(LetterboxSpec spec, int size)
     {
         var graph = new OnnxGraphWriter(opset: 18);
-        graph.Input(Frames, UInt8, "N", "H", "W", 3);
-        graph.Input(ResizeTo, Int64Type, 4);
-        graph.Input(PadTo, Int64Type, 8);
-        graph.Output(Image, Float, "N", 3, size, size);
+        graph.Input(Frames, ElementUInt8, "N", "H", "W", 3);
+        graph.Input(ResizeTo, ElementInt64, 4);
+        graph.Input(PadTo, ElementInt64, 8);
+        graph.Output(Image, ElementFloat, "N", 3, size, size);
         graph.Constant("pad_value", [], [(float)spec.PadValue]);
 
-        graph.Node("Cast", [Frames], "pixels", ("to", (long)Float));
+        graph.Node("Cast", [Frames], "pixels", ("to", (long)ElementFloat));
         graph.Node("Transpose", ["pixels"], "planes", ("perm", new long[] { 0, 3, 1, 2 }));
         graph.Node("Resize", ["planes", "", "", ResizeTo], "scaled",
             ("mode", "linear"), ("coordinate_transformation_mode", "half_pixel"));
@@ -43,8 +43,9 @@ public static class LetterboxGraph
             var kernel = spec.GaussianKernel();
             long r = k / 2;
             graph.Constant("blur_pads", [8], [0, 0, r, r, 0, 0, r, r]);
-            graph.Constant("blur_rows", [3, 1, k, 1], [.. Enumerable.Repeat(kernel, 3).SelectMany(w => w)]);
-            graph.Constant("blur_columns", [3, 1, 1, k], [.. Enumerable.Repeat(kernel, 3).SelectMany(w => w)]);
+            float[] perChannel = [.. Enumerable.Repeat(kernel, 3).SelectMany(w => w)]; // the same weights for B, G and R
+            graph.Constant("blur_rows", [3, 1, k, 1], perChannel);
+            graph.Constant("blur_columns", [3, 1, 1, k], perChannel);
             graph.Node("Pad", ["scaled_8bit", "blur_pads"], "reflected", ("mode", "reflect"));
             graph.Node("Conv", ["reflected", "blur_rows"], "blurred_rows", ("group", 3L));
             graph.Node("Conv", ["blurred_rows", "blur_columns"], "blurred", ("group", 3L));

@@ -9,16 +9,10 @@ namespace StreamFusion.Inference.Preprocessing;
 /// </summary>
 internal sealed class OnnxGraphWriter(int opset)
 {
-    // ONNX field numbers (onnx.proto3) and element types.
-    public const int Float = 1, UInt8 = 2, Int64Type = 7;
     private const int IrVersion = 8; // ONNX 1.13, the first with opset 18
-    private const int ModelIrVersion = 1, ModelProducer = 2, ModelGraph = 7, ModelOpset = 8, OpsetVersion = 2;
-    private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
+    // Attributes (onnx.proto3), which only this writer uses; the other field numbers are OnnxProtobuf's.
     private const int AttributeName = 1, AttributeFloat = 2, AttributeInt = 3, AttributeString = 4, AttributeInts = 8, AttributeType = 20;
     private const int TypeFloat = 1, TypeInt = 2, TypeString = 3, TypeInts = 7;
-    private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9;
-    private const int ValueName = 1, ValueType = 2, TypeTensor = 1, TensorElemType = 1, TensorShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
 
     private readonly List<Field> _graph = [];
     private int _nodes;
@@ -31,14 +25,14 @@ internal sealed class OnnxGraphWriter(int opset)
     {
         var raw = new byte[values.Length * 4];
         for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * 4), values[i]);
-        _graph.Add(Field.Message(GraphInitializer, Tensor(name, dims, Float, raw)));
+        _graph.Add(Field.Message(GraphInitializer, Tensor(name, dims, ElementFloat, raw)));
     }
 
     public void Constant(string name, long[] dims, long[] values)
     {
         var raw = new byte[values.Length * 8];
         for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), values[i]);
-        _graph.Add(Field.Message(GraphInitializer, Tensor(name, dims, Int64Type, raw)));
+        _graph.Add(Field.Message(GraphInitializer, Tensor(name, dims, ElementInt64, raw)));
     }
 
     /// <param name="inputs">input names in order; "" for an optional input left out</param>
@@ -101,8 +95,8 @@ internal sealed class OnnxGraphWriter(int opset)
             string symbol => Text(DimParam, symbol),
             _ => throw new ArgumentException($"dimension {d}: a number or a symbol"),
         }])));
-        var tensor = Serialize([new Field(TensorElemType, Varint, (ulong)elementType, default), Field.Message(TensorShape, Serialize(shape))]);
-        return Serialize([Text(ValueName, name), Field.Message(ValueType, Serialize([Field.Message(TypeTensor, tensor)]))]);
+        var tensor = Serialize([new Field(TensorElemType, Varint, (ulong)elementType, default), Field.Message(TensorTypeShape, Serialize(shape))]);
+        return Serialize([Text(ValueInfoName, name), Field.Message(ValueInfoType, Serialize([Field.Message(TypeTensor, tensor)]))]);
     }
 
     private static Field Text(int number, string text) => new(number, LengthDelimited, 0, System.Text.Encoding.UTF8.GetBytes(text));
